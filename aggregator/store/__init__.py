@@ -1,0 +1,1 @@
+"""Store: the SQLite archive. All SQL of the project lives in this package."""
