@@ -8,6 +8,7 @@ position.
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
@@ -51,3 +52,8 @@ def site_of(url: str) -> str:
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered.startswith(_TRACKING_PREFIXES) or lowered in _TRACKING_NAMES
+
+
+def stable_id(url: str) -> str:
+    """A URN that names the article first seen at `url`, forever (its Atom entry id)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}"

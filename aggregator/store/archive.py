@@ -1,0 +1,424 @@
+"""The `Store`: every read and write of the archive goes through here.
+
+One `Store` is one SQLite connection, used by one thread. Writes that belong together
+(all articles of one poll of one source) happen in one `BEGIN IMMEDIATE` transaction, so
+a crash or a kill leaves either all of them or none, and an article already stored is
+never lost: a changed article gets a new row in `article_versions` before its latest
+state is updated.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from aggregator.changes import Change, classify, content_hash, paragraph_diff
+from aggregator.config import SourceConfig
+from aggregator.dates import to_iso, utc_now
+from aggregator.fetch import FetchResult, Validators
+from aggregator.models import Article, Credit, Image
+from aggregator.store.schema import ensure_schema
+from aggregator.store.search import index_terms, match_expression
+from aggregator.urls import stable_id
+
+_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class SaveCounts:
+    """What saving a batch of articles did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as read back from the archive, for publishing and display."""
+
+    id: int
+    source: str
+    entry_id: str
+    article: Article
+    first_seen: str
+    changed_at: str | None
+    removed_at: str | None
+    version: int
+
+
+class Store:
+    """The SQLite archive at `path` (created, or migrated, on open)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One thread at a time uses a Store, but it may be closed by the thread that made it
+        # for another (see poll._store_per_thread), hence check_same_thread=False.
+        connection = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(connection)
+        self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken immediately so concurrent writers queue, not fail."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- sources -------------------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[SourceConfig]) -> None:
+        """Make the `sources` table match the config; sources dropped from it are disabled.
+
+        A source's fetch URL follows permanent redirects until its configured URL changes.
+        """
+        now = to_iso(utc_now())
+        configured = list(sources)
+        with self.transaction():
+            for source in configured:
+                self.db.execute(
+                    """
+                    INSERT INTO sources (name, url, config_url, type, enabled, added)
+                    VALUES (:name, :url, :url, :type, :enabled, :now)
+                    ON CONFLICT (name) DO UPDATE SET
+                        url = CASE WHEN sources.config_url = excluded.config_url
+                                   THEN sources.url ELSE excluded.url END,
+                        config_url = excluded.config_url,
+                        type = excluded.type,
+                        enabled = excluded.enabled
+                    """,
+                    {
+                        "name": source.name,
+                        "url": source.url,
+                        "type": source.type,
+                        "enabled": int(source.enabled),
+                        "now": now,
+                    },
+                )
+            names = [source.name for source in configured]
+            self.db.execute(
+                f"UPDATE sources SET enabled = 0 WHERE name NOT IN ({_placeholders(names)})",
+                names,
+            )
+
+    def fetch_url(self, source: SourceConfig) -> str:
+        """Where `source` is fetched from now (its URL after permanent redirects)."""
+        row = self.db.execute("SELECT url FROM sources WHERE name = ?", [source.name]).fetchone()
+        return row[0] if row else source.url
+
+    def move_source(self, name: str, new_url: str) -> None:
+        """Record a permanent redirect of a source's URL."""
+        with self.transaction():
+            self.db.execute("UPDATE sources SET url = ? WHERE name = ?", [new_url, name])
+
+    def record_poll(self, name: str, status: str, error: str | None = None) -> None:
+        """Note the outcome of one poll of source `name`."""
+        now = to_iso(utc_now())
+        failed = status == "error"
+        with self.transaction():
+            self.db.execute(
+                """
+                UPDATE sources SET
+                    last_polled = :now,
+                    last_status = :status,
+                    last_error = :error,
+                    last_success = CASE WHEN :failed THEN last_success ELSE :now END,
+                    consecutive_failures = CASE WHEN :failed
+                                                THEN consecutive_failures + 1 ELSE 0 END
+                WHERE name = :name
+                """,
+                {"now": now, "status": status, "error": error, "failed": failed, "name": name},
+            )
+
+    def source_overview(self) -> list[dict[str, Any]]:
+        """Every source with its last poll, status, last error and article count."""
+        cursor = self.db.execute("SELECT * FROM source_status ORDER BY name")
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    # -- fetch log and conditional GET -----------------------------------------------------
+
+    def validators_for(self, url: str) -> Validators:
+        row = self.db.execute(
+            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+        ).fetchone()
+        return Validators(*row) if row else Validators()
+
+    def record_fetch(self, source: str | None, result: FetchResult) -> int:
+        """Log one fetch in `fetches`; returns the log row's id."""
+        started = to_iso(datetime.fromtimestamp(result.started, UTC))
+        with self.transaction():
+            cursor = self.db.execute(
+                """
+                INSERT INTO fetches (source, url, started, http_status, bytes, elapsed_ms, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    source,
+                    result.url,
+                    started,
+                    result.status,
+                    len(result.content),
+                    result.elapsed_ms,
+                    result.error,
+                ],
+            )
+        return int(cursor.lastrowid or 0)
+
+    def remember_validators(self, url: str, validators: Validators) -> None:
+        """Keep `url`'s ETag / Last-Modified for the next conditional GET.
+
+        Called only once what was fetched is safely stored: validators saved earlier would
+        turn the next poll into a 304 and lose whatever the failed run did not store.
+        """
+        if not (validators.etag or validators.last_modified):
+            return
+        with self.transaction():
+            self.db.execute(
+                """
+                INSERT INTO http_cache (url, etag, last_modified, fetched)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                    last_modified = excluded.last_modified, fetched = excluded.fetched
+                """,
+                [url, validators.etag, validators.last_modified, to_iso(utc_now())],
+            )
+
+    def note_fetch_error(self, fetch_id: int, error: str) -> None:
+        """Attach a problem found after the fetch (e.g. an unparseable feed) to its log row."""
+        with self.transaction():
+            self.db.execute("UPDATE fetches SET error = ? WHERE id = ?", [error, fetch_id])
+
+    # -- articles ------------------------------------------------------------------------
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` are already in the archive."""
+        wanted = list(urls)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT url FROM articles WHERE url IN ({_placeholders(chunk)})", chunk
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def save_articles(self, source: str, articles: Sequence[Article]) -> SaveCounts:
+        """Insert new articles and record changed ones, all in one transaction.
+
+        Unchanged articles write nothing. A changed article keeps every earlier version in
+        `article_versions`; its row in `articles` shows the latest.
+        """
+        now = to_iso(utc_now())
+        new = updated = unchanged = 0
+        with self.transaction():
+            for article in _unique_by_url(articles):
+                digest = content_hash(article)
+                row = self.db.execute(
+                    "SELECT id, content_hash, version, body_text FROM articles WHERE url = ?",
+                    [article.url],
+                ).fetchone()
+                change = classify(row[1] if row else None, digest)
+                if change is Change.NEW:
+                    article_id = self._insert_article(source, article, digest, now)
+                    self._insert_version(article_id, 1, article, digest, now, diff=None)
+                    new += 1
+                elif change is Change.CHANGED:
+                    article_id, _, version, old_body = row
+                    diff = paragraph_diff(old_body, article.body_text)
+                    self._insert_version(article_id, version + 1, article, digest, now, diff)
+                    self._update_article(article_id, article, digest, version + 1, now)
+                    updated += 1
+                else:
+                    unchanged += 1
+        return SaveCounts(new=new, updated=updated, unchanged=unchanged)
+
+    def _insert_article(self, source: str, article: Article, digest: str, now: str) -> int:
+        values = _article_columns(article)
+        values.update(
+            source=source,
+            url=article.url,
+            entry_id=stable_id(article.url),
+            sort_time=_sort_time(article.published, now),
+            content_hash=digest,
+            first_seen=now,
+            last_seen=now,
+        )
+        columns = ", ".join(values)
+        cursor = self.db.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({_placeholders(values)})",
+            list(values.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _update_article(
+        self, article_id: int, article: Article, digest: str, version: int, now: str
+    ) -> None:
+        values = _article_columns(article)
+        values.update(content_hash=digest, version=version, last_seen=now, changed_at=now)
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.db.execute(
+            f"UPDATE articles SET {assignments}, sort_time = coalesce(?, sort_time) WHERE id = ?",
+            [*values.values(), _sort_time(article.published, None), article_id],
+        )
+
+    def _insert_version(
+        self,
+        article_id: int,
+        version: int,
+        article: Article,
+        digest: str,
+        now: str,
+        diff: str | None,
+    ) -> None:
+        self.db.execute(
+            """
+            INSERT INTO article_versions
+                (article_id, version, fetched_at, title, body_text, authors, source_outlet,
+                 content_hash, diff)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                article_id,
+                version,
+                now,
+                article.title,
+                article.body_text,
+                json.dumps(list(article.authors), ensure_ascii=False),
+                article.source_outlet,
+                digest,
+                diff,
+            ],
+        )
+
+    def feed_articles(self, source: str | None = None, limit: int = 200) -> list[StoredArticle]:
+        """The newest articles (of one source, or all), newest first, for a feed."""
+        where, parameters = ("WHERE source = ?", [source]) if source else ("", [])
+        cursor = self.db.execute(
+            f"SELECT * FROM articles {where} ORDER BY sort_time DESC, id DESC LIMIT ?",
+            [*parameters, limit],
+        )
+        return [_stored_article(row) for row in _dict_rows(cursor)]
+
+    def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
+        """Articles matching every word of `query`, best matches (title weighs most) first."""
+        expression = match_expression(query)
+        if expression is None:
+            return []
+        cursor = self.db.execute(
+            """
+            SELECT articles.* FROM articles_fts
+            JOIN articles ON articles.id = articles_fts.rowid
+            WHERE articles_fts MATCH ?
+            ORDER BY bm25(articles_fts, 5.0, 1.0), articles.sort_time DESC
+            LIMIT ?
+            """,
+            [expression, limit],
+        )
+        return [_stored_article(row) for row in _dict_rows(cursor)]
+
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+
+def _article_columns(article: Article) -> dict[str, Any]:
+    """The `articles` columns that come from the article itself."""
+    return {
+        "guid": article.guid,
+        "title": article.title,
+        "published": article.published,
+        "updated": article.updated,
+        "authors": json.dumps(list(article.authors), ensure_ascii=False),
+        "credits": json.dumps([asdict(c) for c in article.credits], ensure_ascii=False),
+        "source_outlet": article.source_outlet,
+        "publisher": article.publisher,
+        "section": article.section,
+        "summary": article.summary,
+        "body_html": article.body_html,
+        "body_text": article.body_text,
+        "images": json.dumps([asdict(i) for i in article.images], ensure_ascii=False),
+        "language": article.language,
+        "title_terms": index_terms(article.title),
+        "body_terms": index_terms(article.body_text),
+    }
+
+
+def _stored_article(row: dict[str, Any]) -> StoredArticle:
+    article = Article(
+        url=row["url"],
+        title=row["title"],
+        guid=row["guid"],
+        published=row["published"],
+        updated=row["updated"],
+        authors=tuple(json.loads(row["authors"])),
+        credits=tuple(Credit(**credit) for credit in json.loads(row["credits"])),
+        source_outlet=row["source_outlet"],
+        publisher=row["publisher"],
+        section=row["section"],
+        summary=row["summary"],
+        body_html=row["body_html"],
+        body_text=row["body_text"],
+        images=tuple(Image(**image) for image in json.loads(row["images"])),
+        language=row["language"],
+    )
+    return StoredArticle(
+        id=row["id"],
+        source=row["source"],
+        entry_id=row["entry_id"],
+        article=article,
+        first_seen=row["first_seen"],
+        changed_at=row["changed_at"],
+        removed_at=row["removed_at"],
+        version=row["version"],
+    )
+
+
+def _sort_time(published: str | None, fallback: str | None) -> str | None:
+    """UTC text of `published` (so that text order is time order), else `fallback`."""
+    if published:
+        try:
+            return to_iso(datetime.fromisoformat(published).astimezone(UTC))
+        except ValueError:
+            pass
+    return fallback
+
+
+def _unique_by_url(articles: Sequence[Article]) -> list[Article]:
+    """The last article given for each URL (a feed may list one link twice)."""
+    return list({article.url: article for article in articles}.values())
+
+
+def _dict_rows(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    columns = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(columns, row, strict=True))
+
+
+def _placeholders(values: Sequence[object] | dict[str, object]) -> str:
+    return ", ".join("?" for _ in values)

@@ -1,0 +1,157 @@
+"""The archive's schema, its version and its migrations.
+
+The schema version lives in `PRAGMA user_version`. A fresh database is created directly
+at the current version; an older one is brought forward by the functions in `MIGRATIONS`
+(version N -> N+1), each in its own transaction. A database newer than this code is
+refused rather than guessed at.
+
+Names are chosen for people who open the file with `sqlite-utils` or datasette: one row
+per source, article, version and fetch; times are ISO 8601 text with an offset; JSON
+lists are JSON text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+_TABLES = """
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,              -- where it is fetched now (follows permanent redirects)
+    config_url TEXT NOT NULL,       -- as written in config.toml
+    type TEXT NOT NULL,             -- feed | html
+    enabled INTEGER NOT NULL DEFAULT 1,
+    added TEXT NOT NULL,
+    last_polled TEXT,
+    last_success TEXT,
+    last_status TEXT,               -- ok | not modified | error
+    last_error TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE http_cache (           -- validators for conditional GET, per URL
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    fetched TEXT NOT NULL
+);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL REFERENCES sources(name),
+    url TEXT NOT NULL UNIQUE,
+    entry_id TEXT NOT NULL UNIQUE,  -- the Atom id, fixed when first seen
+    guid TEXT,
+    title TEXT NOT NULL,
+    published TEXT,
+    updated TEXT,
+    sort_time TEXT NOT NULL,        -- UTC; published, else first seen: the feed order
+    authors TEXT NOT NULL DEFAULT '[]',
+    credits TEXT NOT NULL DEFAULT '[]',
+    source_outlet TEXT,             -- the outlet the article credits (来源)
+    publisher TEXT,                 -- who runs the site
+    section TEXT,
+    summary TEXT,
+    body_html TEXT,
+    body_text TEXT,
+    images TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    changed_at TEXT,                -- when the latest version was recorded, if ever edited
+    removed_at TEXT,
+    title_terms TEXT,               -- title and body as indexed for search (CJK bigrams)
+    body_terms TEXT
+);
+CREATE INDEX articles_sort_time ON articles (sort_time);
+CREATE INDEX articles_source_sort_time ON articles (source, sort_time);
+
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body_text TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    source_outlet TEXT,
+    content_hash TEXT NOT NULL,
+    diff TEXT,                      -- against the previous version, paragraph by paragraph
+    UNIQUE (article_id, version)
+);
+
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY,
+    source TEXT REFERENCES sources(name),
+    url TEXT NOT NULL,
+    started TEXT NOT NULL,
+    http_status INTEGER,
+    bytes INTEGER,
+    elapsed_ms INTEGER,
+    error TEXT
+);
+CREATE INDEX fetches_source_started ON fetches (source, started);
+
+CREATE VIEW source_status AS
+SELECT
+    sources.name,
+    sources.type,
+    sources.url,
+    sources.enabled,
+    sources.last_polled,
+    sources.last_status,
+    sources.last_error,
+    sources.consecutive_failures,
+    (SELECT count(*) FROM articles WHERE articles.source = sources.name) AS articles
+FROM sources;
+"""
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+
+
+class SchemaError(Exception):
+    """The database cannot be used by this version of the code."""
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the schema in an empty database, or migrate an older one forward."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this aggregator "
+            f"({SCHEMA_VERSION}); upgrade aggregator"
+        )
+    if version == 0:
+        if db.table_names():
+            raise SchemaError(
+                "database has tables but no aggregator schema version: not an aggregator "
+                "archive, or its creation was interrupted; point storage.database elsewhere"
+            )
+        _create(db)
+        return
+    for step in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        MIGRATIONS[step](db)
+        db.execute(f"PRAGMA user_version = {step + 1}")
+        db.execute("COMMIT")
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    for statement in _TABLES.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("COMMIT")
+    # sqlite-utils' own FTS set-up, so `sqlite-utils search` and datasette find it; its
+    # triggers keep the index in step with every insert, update and delete.
+    db["articles"].enable_fts(["title_terms", "body_terms"], create_triggers=True)
+    # The version is written last: a creation cut short is recognisable as version 0.
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

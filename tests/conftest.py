@@ -1,0 +1,41 @@
+"""Shared test fixtures: real config files, real loopback HTTP servers, real SQLite files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from aggregator.config import Config, load_config
+
+from helpers import write_config
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver on 127.0.0.1 (not "localhost", which may resolve to ::1)."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[HTTPServer]:
+    """A second loopback server that answers requests concurrently (for slow handlers)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def make_config(tmp_path: Path):
+    """Build a validated `Config` in a temporary folder from a list of source tables."""
+
+    def make(sources: list[dict[str, Any]], **tables: dict[str, Any]) -> Config:
+        return load_config(write_config(tmp_path, sources, **tables))
+
+    return make
