@@ -181,7 +181,7 @@ class Fetcher:
         except httpx.UnsupportedProtocol as exc:
             return FetchResult(url, started, error=f"unsupported URL: {exc}"), False
         except httpx.HTTPError as exc:
-            return FetchResult(url, started, error=_describe_transport_error(exc)), True
+            return FetchResult(url, started, error=_describe_transport_error(exc, url)), True
         result = self._result(url, started, response, content)
         retryable = result.status in _RETRY_STATUSES and result.retry_after is None
         return result, retryable
