@@ -228,15 +228,20 @@ class Fetcher:
         )
 
 
-def _describe_transport_error(exc: httpx.HTTPError) -> str:
+_DNS_FAILURES = (
+    "Name or service not known",
+    "nodename nor servname",
+    "Temporary failure in name resolution",
+    "No address associated with hostname",
+)
+
+
+def _describe_transport_error(exc: httpx.HTTPError, url: str) -> str:
+    """One line for a transport failure, naming the host where that helps."""
     if isinstance(exc, httpx.ConnectError):
         text = str(exc)
-        if (
-            "Name or service not known" in text
-            or "nodename nor servname" in text
-            or ("Temporary failure in name resolution" in text)
-        ):
-            return "DNS lookup failed"
+        if any(marker in text for marker in _DNS_FAILURES):
+            return f"DNS lookup failed for {httpx.URL(url).host}"
         if "Connection refused" in text:
             return "connection refused"
         return f"cannot connect: {text or type(exc).__name__}"
