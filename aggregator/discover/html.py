@@ -80,7 +80,7 @@ def discover_list(
         notes.append(f"hanweb datastore: {len(main_store.records)} records")
     else:
         anchors = listing.collect_anchors(root.iter("a"), base, rules.keep)
-        found, note = listing.find_article_links(root, anchors)
+        found, note = listing.find_article_links(anchors)
         listed = [_listed(link.anchor, link.record, timezone) for link in found]
         notes.append(note)
     listed = _unique(listed)

@@ -87,6 +87,8 @@ _RESCORE_SHARE = 0.25
 _LAYOUT_CLASSES = _word_set(
     "clearfix cf clear fl fr left right first last odd even active on cur current hover"
 )
+# A text this short holding a date is a date column, not prose mentioning a date.
+_SHORT_TEXT = 40
 _ANY = "*"  # template key matching every link, to find records without a URL shape
 
 
@@ -197,22 +199,14 @@ def is_title_like(title: str) -> bool:
     return cjk >= 6 or words >= 4 or (cjk >= 3 and cjk + words >= 6)
 
 
-def find_article_links(root: HtmlElement, anchors: list[Anchor]) -> tuple[list[FoundLink], str]:
+def find_article_links(anchors: list[Anchor]) -> tuple[list[FoundLink], str]:
     """The links of the page's article list, in document order, and a note on the choice."""
     index = _kinds_below(anchors)
     columns = _columns(anchors, index)
-    if not columns:
-        return [], "no repeated links on the page"
-    for column in columns:
-        column.score = _score(column, with_dates=False)
-    columns.sort(key=lambda column: column.score, reverse=True)
-    top = columns[0].score
-    for column in columns:
-        if column.score >= top * _RESCORE_SHARE:
-            column.score = _score(column, with_dates=True)
-    columns.sort(key=lambda column: column.score, reverse=True)
-    best = columns[0]
-    if not _acceptable(best):
+    if not columns or not _acceptable(best := _best(columns)):
+        lone = _lone_links(anchors, columns)
+        if lone:
+            return lone, f"no repeated list; {len(lone)} lone dated article links"
         return [], "no list of article-like links found"
     merged = [c for c in columns[1:] if c.signature == best.signature and _belongs(c, best)]
     containers = {id(best.container)} | {id(c.container) for c in merged}
@@ -239,6 +233,39 @@ def find_article_links(root: HtmlElement, anchors: list[Anchor]) -> tuple[list[F
     return links, note
 
 
+def _best(columns: list[_Column]) -> _Column:
+    """Score every column and sort them best first; dates are read for the leaders only."""
+    for column in columns:
+        column.score = _score(column, with_dates=False)
+    columns.sort(key=lambda column: column.score, reverse=True)
+    top = columns[0].score
+    for column in columns:
+        if column.score >= top * _RESCORE_SHARE:
+            column.score = _score(column, with_dates=True)
+    columns.sort(key=lambda column: column.score, reverse=True)
+    return columns[0]
+
+
+def _lone_links(anchors: list[Anchor], columns: list[_Column]) -> list[FoundLink]:
+    """Without a repeated list (a last page with one item): title links to article-like
+    URLs, outside page chrome, with a date beside them."""
+    in_columns = {id(anchor.element) for column in columns for anchor, _ in column.members}
+    lone = {}
+    for anchor in anchors:
+        parent = anchor.element.getparent()
+        if (
+            id(anchor.element) in in_columns
+            or not anchor.titled
+            or parent is None
+            or _url_articleness(anchor.url) < 0.7
+            or _region_factor(parent) < 1
+            or listed_date(parent, anchor.element, "UTC") is None
+        ):
+            continue
+        lone.setdefault(anchor.url, FoundLink(anchor, parent))
+    return list(lone.values())
+
+
 def record_finder(root: HtmlElement) -> Callable[[HtmlElement], HtmlElement | None]:
     """A function giving the repeated record around a link (chosen by selector), for dates."""
     index: dict[HtmlElement, set[str]] = defaultdict(set)
@@ -255,22 +282,50 @@ def record_finder(root: HtmlElement) -> Callable[[HtmlElement], HtmlElement | No
 
 
 def listed_date(record: HtmlElement | None, anchor: HtmlElement, timezone: str) -> str | None:
-    """The date printed beside a link in its list record, ISO 8601 with offset."""
-    if record is None:
-        texts = [anchor.tail or ""]
-    else:
-        own = record.text_content()
-        title = anchor.text_content()
-        texts = [own.replace(title, " ", 1) if title.strip() else own]
-        # A record that is the link itself keeps its date in the text after it.
-        if record is anchor or not _LIST_DATE.search(texts[0]):
-            texts.append(_following_text(record))
-    for text in texts:
+    """The date printed beside a link in its list record, ISO 8601 with offset.
+
+    A ``<time datetime>`` wins; then a date standing in a short text of its own (a
+    ``<span>``, a table cell) over one inside running text such as a summary; then the text
+    after the record, where lists that are bare links keep their dates.
+    """
+    pieces = _record_texts(record, anchor) if record is not None else []
+    if record is None or record is anchor:
+        pieces.append(_following_text(anchor if record is None else record))
+    for machine in _machine_dates(record, anchor) if record is not None else []:
+        moment = parse_datetime(machine, timezone)
+        if moment is not None:
+            return to_iso(moment)
+    short = [piece for piece in pieces if len(piece.strip()) <= _SHORT_TEXT]
+    long = [piece for piece in pieces if len(piece.strip()) > _SHORT_TEXT]
+    if record is not None and record is not anchor:
+        long.append(_following_text(record))
+    for text in short + long:
         for match in _LIST_DATE.finditer(text):
             moment = parse_datetime(match.group(0), timezone)
             if moment is not None:
                 return to_iso(moment)
     return None
+
+
+def _record_texts(record: HtmlElement, anchor: HtmlElement) -> list[str]:
+    """The text pieces of a record outside the link itself, in document order."""
+    inside = {anchor, *anchor.iterdescendants()}
+    pieces = []
+    for element in record.iter():
+        if element not in inside and isinstance(element.tag, str) and element.text:
+            pieces.append(element.text)
+        if element is not record and element.getparent() not in inside and element.tail:
+            pieces.append(element.tail)
+    return pieces
+
+
+def _machine_dates(record: HtmlElement, anchor: HtmlElement) -> list[str]:
+    inside = {anchor, *anchor.iterdescendants()}
+    return [
+        element.get("datetime") or ""
+        for element in record.iter("time")
+        if element not in inside and element.get("datetime")
+    ]
 
 
 def _following_text(record: HtmlElement) -> str:
