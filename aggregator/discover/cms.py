@@ -373,8 +373,9 @@ class _JsReader:
                 match = re.compile(r"[\w$]+").match(self.text, self.pos)
                 if not match:
                     self._skip_expression()
-                    if self.peek() == ",":
-                        self.advance()
+                    if self.peek() != ",":
+                        return result if self.peek() != "}" else self._close(result)
+                    self.advance()
                     continue
                 key = match.group(0)
                 self.pos = match.end()
@@ -387,6 +388,8 @@ class _JsReader:
             self.skip_space()
             if self.peek() == ",":
                 self.advance()
+            elif self.peek() != "}":
+                return result  # unbalanced source: stop rather than loop
 
     def _read_array(self) -> list[object]:
         self.advance()  # [
@@ -402,6 +405,12 @@ class _JsReader:
             self.skip_space()
             if self.peek() == ",":
                 self.advance()
+            elif self.peek() != "]":
+                return items  # unbalanced source: stop rather than loop
+
+    def _close(self, result: dict[str, object]) -> dict[str, object]:
+        self.advance()  # }
+        return result
 
     def _skip_expression(self) -> None:
         """Move to the next `,` `}` `]` or `)` outside brackets and strings."""

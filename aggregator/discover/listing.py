@@ -203,11 +203,15 @@ def find_article_links(anchors: list[Anchor]) -> tuple[list[FoundLink], str]:
     """The links of the page's article list, in document order, and a note on the choice."""
     index = _kinds_below(anchors)
     columns = _columns(anchors, index)
-    if not columns or not _acceptable(best := _best(columns)):
+    best = _best(columns) if columns else None
+    if best is None or not _acceptable(best) or _region_factor(best.container) < 1:
+        # A list of one (the last page) has no repetition to show; a sidebar list must not
+        # win over it.
         lone = _lone_links(anchors, columns)
         if lone:
             return lone, f"no repeated list; {len(lone)} lone dated article links"
-        return [], "no list of article-like links found"
+        if best is None or not _acceptable(best):
+            return [], "no list of article-like links found"
     merged = [c for c in columns[1:] if c.signature == best.signature and _belongs(c, best)]
     containers = {id(best.container)} | {id(c.container) for c in merged}
     # Other links of the same list and URL shape that read as titles (pinned items).
@@ -222,7 +226,10 @@ def find_article_links(anchors: list[Anchor]) -> tuple[list[FoundLink], str]:
     found: dict[str, FoundLink] = {}
     for column in [best, *merged, *alike]:
         for anchor, record in column.members:
-            found.setdefault(anchor.url, FoundLink(anchor, record))
+            seen = found.get(anchor.url)
+            # An image link and a text link to one article: keep the one with a title.
+            if seen is None or (not seen.anchor.titled and anchor.titled):
+                found[anchor.url] = FoundLink(anchor, record)
     for link in _fill_in([best, *merged], anchors, found):
         found.setdefault(link.anchor.url, link)
     links = sorted(found.values(), key=lambda link: link.anchor.order)
@@ -249,7 +256,12 @@ def _best(columns: list[_Column]) -> _Column:
 def _lone_links(anchors: list[Anchor], columns: list[_Column]) -> list[FoundLink]:
     """Without a repeated list (a last page with one item): title links to article-like
     URLs, outside page chrome, with a date beside them."""
-    in_columns = {id(anchor.element) for column in columns for anchor, _ in column.members}
+    in_columns = {
+        id(anchor.element)
+        for column in columns
+        if len({anchor.url for anchor, _ in column.members}) > 1
+        for anchor, _ in column.members
+    }
     lone = {}
     for anchor in anchors:
         parent = anchor.element.getparent()
