@@ -30,7 +30,8 @@ from aggregator.urls import canonical_url, is_http_url, site_of
 __all__ = ["ListPage", "ListedLink", "PageRequest", "check_selector", "discover_list"]
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
-# soupsieve spellings from config examples, mapped to cssselect's equivalent.
+# soupsieve spellings from config examples, read as cssselect's :contains() (which also
+# matches text in child elements, a superset of :-soup-contains-own).
 _SOUP_CONTAINS = re.compile(r":-soup-contains(?:-own)?\(")
 
 

@@ -213,13 +213,13 @@ def find_article_links(anchors: list[Anchor]) -> tuple[list[FoundLink], str]:
         if best is None or not _acceptable(best):
             return [], "no list of article-like links found"
     merged = [c for c in columns[1:] if c.signature == best.signature and _belongs(c, best)]
-    containers = {id(best.container)} | {id(c.container) for c in merged}
+    containers = {best.container, *(c.container for c in merged)}
     # Other links of the same list and URL shape that read as titles (pinned items).
     alike = [
         c
         for c in columns[1:]
         if c not in merged
-        and id(c.container) in containers
+        and c.container in containers
         and c.template == best.template
         and _title_share(c) >= _MIN_TITLE_SHARE
     ]
@@ -257,7 +257,7 @@ def _lone_links(anchors: list[Anchor], columns: list[_Column]) -> list[FoundLink
     """Without a repeated list (a last page with one item): title links to article-like
     URLs, outside page chrome, with a date beside them."""
     in_columns = {
-        id(anchor.element)
+        anchor.element
         for column in columns
         if len({anchor.url for anchor, _ in column.members}) > 1
         for anchor, _ in column.members
@@ -266,7 +266,7 @@ def _lone_links(anchors: list[Anchor], columns: list[_Column]) -> list[FoundLink
     for anchor in anchors:
         parent = anchor.element.getparent()
         if (
-            id(anchor.element) in in_columns
+            anchor.element in in_columns
             or not anchor.titled
             or parent is None
             or _url_articleness(anchor.url) < 0.7
@@ -381,14 +381,14 @@ def _record_and_container(
 
 
 def _columns(anchors: list[Anchor], index: dict[HtmlElement, set[str]]) -> list[_Column]:
-    columns: dict[tuple[int, str, str, str], _Column] = {}
+    columns: dict[tuple[HtmlElement, str, str, str], _Column] = {}
     for anchor in anchors:
         found = _record_and_container(anchor.element, anchor.kind, index)
         if not found:
             continue
         record, container = found
         relpath = _relative_path(anchor.element, record)
-        key = (id(container), record.tag, relpath, anchor.template)
+        key = (container, record.tag, relpath, anchor.template)
         if key not in columns:
             columns[key] = _Column(container, record.tag, relpath, anchor.template)
         columns[key].members.append((anchor, record))
@@ -501,25 +501,29 @@ def _classes(element: HtmlElement) -> set[str]:
 def _fill_in(
     chosen: list[_Column], anchors: list[Anchor], found: dict[str, FoundLink]
 ) -> list[FoundLink]:
-    """Title links of the chosen list's records that the best column missed."""
-    covered = {id(record) for link in found.values() for record in [link.record]}
-    chosen_elements = {id(link.anchor.element) for link in found.values()}
-    by_record: dict[int, list[Anchor]] = defaultdict(list)
+    """Title links of the chosen list's records that the best column missed.
+
+    Elements are used as keys themselves (never their `id()`): lxml keeps one proxy per
+    node only while it is referenced, so ids of dropped proxies get reused.
+    """
+    covered = {link.record for link in found.values() if link.record is not None}
+    chosen_elements = {link.anchor.element for link in found.values()}
+    inside: dict[HtmlElement, list[Anchor]] = defaultdict(list)
     for anchor in anchors:
         for ancestor in anchor.element.iterancestors():
-            by_record[id(ancestor)].append(anchor)
+            inside[ancestor].append(anchor)
     extra = []
     for column in chosen:
         for record in column.container:
-            if record.tag != column.record_tag or id(record) in covered:
+            if record.tag != column.record_tag or record in covered:
                 continue
-            inside = by_record.get(id(record), [])
-            if any(id(anchor.element) in chosen_elements for anchor in inside):
+            links = inside.get(record, [])
+            if any(anchor.element in chosen_elements for anchor in links):
                 continue
-            titled = [anchor for anchor in inside if anchor.titled]
+            titled = [anchor for anchor in links if anchor.titled]
             if titled:
                 extra.append(FoundLink(max(titled, key=lambda anchor: len(anchor.title)), record))
-                covered.add(id(record))
+                covered.add(record)
     return extra
 
 
