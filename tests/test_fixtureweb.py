@@ -246,3 +246,11 @@ def test_each_fixture_web_starts_fresh():
         assert not second.outlet.article("outlet-01").deleted
         assert second.outlet.requests == []
     assert first_url
+
+
+def test_authors_are_expected_only_where_pages_show_them(fixture_web):
+    for record in fixture_web.expected_articles():
+        if record.author:
+            assert record.site in ("trs", "outlet")
+            assert record.author in text_of(fetch(record.url))
+    assert fixture_web.expected("repost-01").author is None
