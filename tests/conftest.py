@@ -11,7 +11,10 @@ from pytest_httpserver import HTTPServer
 
 from aggregator.config import Config, load_config
 
+from fixtureweb.plugin import fixture_web
 from helpers import write_config
+
+__all__ = ["fixture_web"]
 
 
 @pytest.fixture(scope="session")
