@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtureweb import FixtureWeb, fetch
 
 from aggregator.discover.html import ListPage, discover_list
 from aggregator.encoding import decode
+
+from fixtureweb import FixtureWeb, fetch
 
 EXPECTED = json.loads(
     (Path(__file__).parent / "data" / "discover" / "fixtureweb_expected.json").read_text("utf-8")

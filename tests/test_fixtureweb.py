@@ -9,9 +9,10 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
-from fixtureweb import FixtureWeb, fetch
 
 from aggregator.encoding import decode
+
+from fixtureweb import FixtureWeb, fetch
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
