@@ -1,0 +1,221 @@
+"""Whether a new article is a copy of stored ones, decided exactly on the normalized text.
+
+The LSH lookup only proposes candidates; this module decides, from plain values, with no
+I/O. Containment is measured in both directions on the shingle sets: for the shorter text S
+and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
+``coverage = |S ∩ L| / |L|`` (how much of L that is).
+
+- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.5): the
+  same article with a trimmed paragraph, an editor's note, other furniture.
+- **excerpt**: S is all in L (covered >= 0.9) but a small part of it, and that part is L's
+  *opening* (a county site's first paragraphs and "阅读原文"). Sharing little, it needs one
+  more piece of evidence: the two titles agree. Title agreement never makes a match alone.
+- **digest** ("今日要闻"): quotes the openings of several stories. Against any one of them it
+  is neither: the digest is mostly *not* in the story (so no repost), and the story is not
+  contained in the digest's opening with an agreeing title (so no excerpt). When the new
+  article's text is covered by several candidates in *different* parts, it is a composite
+  of them and matches none, so it can never bridge their stories.
+- **templated texts** (weather warnings, meeting notices from one template) share most
+  shingles but differ in the fields. Copies of one article differ by *insertions and
+  deletions* (a note added, a paragraph dropped, a source line changed at the top);
+  templated texts differ by *substitutions* inside the text, typically of numbers. So we
+  align the two texts on their shared shingles and count the places where both sides have
+  tokens of their own: a substitution of numbers is never allowed, in a short text no
+  substitution at all, in a long one a few.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+import numpy as np
+
+from aggregator.dedupe.fingerprint import SHINGLE, shingle_hashes
+from aggregator.dedupe.text import NormalizedText, normalize_text, titles_agree
+
+REPOST_COVERED = 0.8
+REPOST_COVERAGE = 0.5
+EXCERPT_COVERED = 0.9
+# The excerpt's text must lie within the long text's first len(excerpt)*slack + margin tokens.
+EXCERPT_OPENING_SLACK = 1.25
+EXCERPT_OPENING_MARGIN = 30
+# Texts shorter than this (in tokens) are too short to call copies at all.
+MIN_TOKENS = 40
+# Below this length any substitution marks a template; above it a few are edits.
+SHORT_TOKENS = 300
+SUBSTITUTIONS_PER_TOKENS = 1000
+# Composite (digest) test: a second candidate explains this share of the new text that the
+# best one does not, and each of the two explains at least the minimum share.
+COMPOSITE_EXTRA_SHARE = 0.2
+COMPOSITE_MIN_SHARE = 0.1
+
+_NUMBER = re.compile(r"\d")
+
+
+class MatchKind(StrEnum):
+    REPOST = "repost"
+    EXCERPT = "excerpt"
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """One article's text and title, prepared for exact comparison."""
+
+    text: NormalizedText
+    title: str | None = None
+    shingles: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shingles", shingle_hashes(self.text))
+
+    @classmethod
+    def of(cls, text: str | None, title: str | None = None) -> Comparable:
+        return cls(normalize_text(text or ""), title)
+
+    @cached_property
+    def shingle_list(self) -> list[int]:
+        return self.shingles.tolist()
+
+    @cached_property
+    def shingle_set(self) -> frozenset[int]:
+        return frozenset(self.shingle_list)
+
+    @cached_property
+    def first_positions(self) -> dict[int, int]:
+        positions: dict[int, int] = {}
+        for index, value in enumerate(self.shingle_list):
+            positions.setdefault(value, index)
+        return positions
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stored article that the new one is a copy of, or that is a copy of the new one."""
+
+    article_id: int
+    kind: MatchKind
+    similarity: float  # share of the shorter text found in the longer one
+    new_is_excerpt: bool = False  # EXCERPT only: the new article is the short side
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    covered: float
+    coverage: float
+    substitutions: int
+    number_substituted: bool
+    last_long_position: int  # last position of the long text that the short one matched
+
+
+def compare(new: Comparable, old: Comparable, old_id: int) -> Match | None:
+    """How `old` relates to `new`, or None when neither is a copy of the other."""
+    if min(new.text.length, old.text.length) < MIN_TOKENS:
+        return None
+    new_is_short = len(new.shingle_set) <= len(old.shingle_set)
+    short, long = (new, old) if new_is_short else (old, new)
+    alignment = _align(short, long)
+    if alignment is None or alignment.covered < REPOST_COVERED:
+        return None
+    if alignment.number_substituted or alignment.substitutions > _allowed_substitutions(short):
+        return None
+    if alignment.coverage >= REPOST_COVERAGE:
+        return Match(old_id, MatchKind.REPOST, round(alignment.covered, 4))
+    opening = short.text.length * EXCERPT_OPENING_SLACK + EXCERPT_OPENING_MARGIN
+    if (
+        alignment.covered >= EXCERPT_COVERED
+        and alignment.last_long_position <= opening
+        and titles_agree(short.title, long.title)
+    ):
+        return Match(old_id, MatchKind.EXCERPT, round(alignment.covered, 4), new_is_short)
+    return None
+
+
+def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple[Match, ...]:
+    """The candidates that `new` is a copy of or that are copies of it, best first.
+
+    Returns nothing when `new` is a composite of several candidates (a digest).
+    """
+    if is_composite(new, candidates.values()):
+        return ()
+    matches = [
+        match
+        for article_id, candidate in candidates.items()
+        if (match := compare(new, candidate, article_id)) is not None
+    ]
+    matches.sort(key=lambda m: (m.kind != MatchKind.REPOST, -m.similarity, m.article_id))
+    return tuple(matches)
+
+
+def is_composite(new: Comparable, candidates: object) -> bool:
+    """Whether several candidates each explain a different part of `new` (a digest)."""
+    total = len(new.shingle_set)
+    if not total:
+        return False
+    covers = [
+        cover
+        for candidate in candidates  # type: ignore[attr-defined]
+        if len(cover := new.shingle_set & candidate.shingle_set) >= COMPOSITE_MIN_SHARE * total
+    ]
+    if len(covers) < 2:
+        return False
+    best = max(covers, key=len)
+    union = frozenset().union(*covers)
+    return len(union) - len(best) >= COMPOSITE_EXTRA_SHARE * total
+
+
+def _allowed_substitutions(short: Comparable) -> int:
+    if short.text.length < SHORT_TOKENS:
+        return 0
+    return 1 + short.text.length // SUBSTITUTIONS_PER_TOKENS
+
+
+def _align(short: Comparable, long: Comparable) -> _Alignment | None:
+    """Walk the short text's shingles, anchored on those the long text has too."""
+    long_set = long.shingle_set
+    common = len(short.shingle_set & long_set)
+    if not common:
+        return None
+    positions = long.first_positions
+    k = min(SHINGLE, short.text.length)
+    short_tokens, long_tokens = short.text.tokens, long.text.tokens
+    substitutions = 0
+    number_substituted = False
+    previous: int | None = None  # index in short of the last matched shingle
+    first = last_long = 0
+    for index, value in enumerate(short.shingle_list):
+        if value not in long_set:
+            continue
+        if previous is None:
+            first = index
+        elif index > previous + 1:
+            short_gap = short_tokens[previous + k : index]
+            start, end = positions[short.shingle_list[previous]] + k, positions[value]
+            long_gap = long_tokens[start:end] if end > start else ()
+            if short_gap and long_gap:
+                substitutions += 1
+                number_substituted |= _numbers_differ(short_gap, long_gap)
+        previous = index
+        last_long = max(last_long, positions[value])
+    assert previous is not None
+    # A replaced opening or ending (a dateline, a sign-off, a notice's date) counts too.
+    first_anchor = positions[short.shingle_list[first]]
+    substitutions += bool(short_tokens[:first] and long_tokens[:first_anchor])
+    last_anchor = positions[short.shingle_list[previous]] + k
+    substitutions += bool(short_tokens[previous + k :] and long_tokens[last_anchor:])
+    return _Alignment(
+        covered=common / len(short.shingle_set),
+        coverage=common / len(long_set),
+        substitutions=substitutions,
+        number_substituted=number_substituted,
+        last_long_position=last_long,
+    )
+
+
+def _numbers_differ(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    numbers_first = {token for token in first if _NUMBER.search(token)}
+    numbers_second = {token for token in second if _NUMBER.search(token)}
+    return bool(numbers_first and numbers_second and numbers_first != numbers_second)
