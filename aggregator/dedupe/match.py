@@ -5,11 +5,12 @@ I/O. Containment is measured in both directions on the shingle sets: for the sho
 and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
 ``coverage = |S ∩ L| / |L|`` (how much of L that is).
 
-- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.5): the
+- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.7): the
   same article with a trimmed paragraph, an editor's note, other furniture.
-- **excerpt**: S is all in L (covered >= 0.9) but a small part of it, and that part is L's
-  *opening* (a county site's first paragraphs and "阅读原文"). Sharing little, it needs one
-  more piece of evidence: the two titles agree. Title agreement never makes a match alone.
+- **excerpt**: S is all in L (covered >= 0.9) but a smaller part of it, and that part is
+  L's *opening* (a county site's first paragraphs and "阅读原文", or a copy trimmed hard).
+  L having much that S lacks, one more piece of evidence is needed: the two titles agree.
+  Title agreement never makes a match alone.
 - **digest** ("今日要闻"): quotes the openings of several stories. Against any one of them it
   is neither: the digest is mostly *not* in the story (so no repost), and the story is not
   contained in the digest's opening with an agreeing title (so no excerpt). When the new
@@ -30,7 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -38,7 +39,7 @@ from aggregator.dedupe.fingerprint import SHINGLE, shingle_hashes
 from aggregator.dedupe.text import NormalizedText, normalize_text, titles_agree
 
 REPOST_COVERED = 0.8
-REPOST_COVERAGE = 0.5
+REPOST_COVERAGE = 0.7
 EXCERPT_COVERED = 0.9
 # The excerpt's text must lie within the long text's first len(excerpt)*slack + margin tokens.
 EXCERPT_OPENING_SLACK = 1.25
@@ -74,7 +75,7 @@ class Comparable:
 
     @classmethod
     def of(cls, text: str | None, title: str | None = None) -> Comparable:
-        return cls(normalize_text(text or ""), title)
+        return _comparable(text or "", title)
 
     @cached_property
     def shingle_list(self) -> list[int]:
@@ -201,11 +202,13 @@ def _align(short: Comparable, long: Comparable) -> _Alignment | None:
         previous = index
         last_long = max(last_long, positions[value])
     assert previous is not None
-    # A replaced opening or ending (a dateline, a sign-off, a notice's date) counts too.
+    # A replaced opening (another place or issuer, a dateline) counts as a substitution. A
+    # replaced ending counts only when its numbers differ (a notice's date): a copy that
+    # dropped the last paragraph and added its own sign-off is still a copy.
     first_anchor = positions[short.shingle_list[first]]
     substitutions += bool(short_tokens[:first] and long_tokens[:first_anchor])
     last_anchor = positions[short.shingle_list[previous]] + k
-    substitutions += bool(short_tokens[previous + k :] and long_tokens[last_anchor:])
+    number_substituted |= _numbers_differ(short_tokens[previous + k :], long_tokens[last_anchor:])
     return _Alignment(
         covered=common / len(short.shingle_set),
         coverage=common / len(long_set),
@@ -219,3 +222,9 @@ def _numbers_differ(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     numbers_first = {token for token in first if _NUMBER.search(token)}
     numbers_second = {token for token in second if _NUMBER.search(token)}
     return bool(numbers_first and numbers_second and numbers_first != numbers_second)
+
+
+@lru_cache(maxsize=1024)
+def _comparable(text: str, title: str | None) -> Comparable:
+    # Cached: a stored article is the candidate of each of its copies as they arrive.
+    return Comparable(normalize_text(text), title)

@@ -71,7 +71,9 @@ def assign_story(new: ArticleFacts, candidates: Sequence[ArticleFacts]) -> Story
     for candidate in by_id.values():
         if candidate.story_id is None:
             raise ValueError(f"candidate article {candidate.id} has no story")
-    matches = find_matches(new.comparable(), {i: c.comparable() for i, c in by_id.items()})
+    comparables = {i: c.comparable() for i, c in by_id.items()}
+    matches = find_matches(new.comparable(), comparables)
+    matches = _without_second_originals(matches, by_id, comparables)
     if not matches:
         return StoryDecision(story_id=None)
     bridging = [m for m in matches if not (m.kind == MatchKind.EXCERPT and m.new_is_excerpt)]
@@ -85,6 +87,35 @@ def assign_story(new: ArticleFacts, candidates: Sequence[ArticleFacts]) -> Story
     survivor = min(story_ids)  # type: ignore[type-var]
     merged = tuple(sorted(s for s in story_ids if s != survivor))  # type: ignore[type-var]
     return StoryDecision(story_id=survivor, merged_story_ids=merged, matches=tuple(kept))
+
+
+def _without_second_originals(
+    matches: tuple[Match, ...],
+    by_id: dict[int, ArticleFacts],
+    comparables: dict[int, Comparable],
+) -> tuple[Match, ...]:
+    """Drop matches that would make the new article a second original of an excerpt.
+
+    An excerpt is a copy of one original. When the new article contains a stored excerpt's
+    text at its opening but that excerpt's story already holds a longer text that the new
+    article does not match (the real original: the new one is, say, a follow-up report
+    opening with the same paragraph), the new article must not join through the excerpt.
+    """
+    matched = {m.article_id for m in matches}
+    kept = []
+    for match in matches:
+        if match.kind == MatchKind.EXCERPT and not match.new_is_excerpt:
+            excerpt_length = comparables[match.article_id].text.length
+            story = by_id[match.article_id].story_id
+            if any(
+                c.story_id == story
+                and c.id not in matched
+                and comparables[c.id].text.length > excerpt_length
+                for c in by_id.values()
+            ):
+                continue
+        kept.append(match)
+    return tuple(kept)
 
 
 def choose_canonical(members: Sequence[ArticleFacts]) -> int:

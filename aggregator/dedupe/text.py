@@ -8,7 +8,8 @@ entirely (so width and line breaks cannot matter), and whole lines that are cred
 page furniture go when they are short and start with a known label.
 
 What is left is a sequence of tokens: every CJK character is a token of its own (Chinese has
-no spaces), every run of letters or digits of other scripts is one lower-cased token.
+no spaces), every run of letters of other scripts is one lower-cased token, and so is every run of
+digits.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _CJK_RANGES = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
-_TOKEN = re.compile(rf"[{_CJK_RANGES}]|[^\W_{_CJK_RANGES}]+")
+_TOKEN = re.compile(rf"[{_CJK_RANGES}]|[^\W\d_{_CJK_RANGES}]+|\d+")
 _CJK_RUN = re.compile(rf"[{_CJK_RANGES}]+")
 _WORD_RUN = re.compile(r"[^\W_]+")
 _COMPATIBILITY_FORMS = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u3000]")
@@ -47,12 +48,20 @@ _META_LABELS = (
 _META_LINE = re.compile(
     rf"^[\s【\[（(<《]*(?:{_META_LABELS})\s*(?:[:：|｜/]|\s|$)",
 )
+# Latin-script credit lines need the colon: "Source: Reuters", "Updated: May 3, 2024".
+_META_LINE_LATIN = re.compile(
+    r"^\s*(?:source|sources|credit|credits|photo|photos|image|editing by|reporting by"
+    r"|published|updated|posted|filed)\s*:",
+    re.IGNORECASE,
+)
 _META_LINE_MAX = 80
 
 # A whole paragraph that is an editor's note or a repost notice.
 _NOTE_PARAGRAPH = re.compile(
     r"^[\s【\[（(<《]*(?:编者按|编者的话|编者注|编辑按|编辑注|编者|按语|导读|本文转载|转载说明"
-    r"|版权声明|免责声明|声明)\s*[】\]）)>》]?\s*[:：]"
+    r"|版权声明|免责声明|声明|editor['’]?s['’]? note|note from the editors?)"
+    r"\s*[】\]）)>》]?\s*[:：]",
+    re.IGNORECASE,
 )
 
 # The tail of an excerpt: "阅读原文", "点击查看全文>>", "原文链接：…".
@@ -72,7 +81,9 @@ _INLINE_CREDIT = re.compile(
 )
 # End marks of wire copy: "（完）", "【完】", "-END-".
 _END_MARK = re.compile(r"[【\[（(]\s*(?:完|终|end)\s*[】\]）)]|-+\s*end\s*-+", re.IGNORECASE)
-# A line that is only a date and/or time: "2024-05-03 10:23", "2024年5月3日".
+# A line that is only a date and/or time near the top is the page's publication time
+# ("2024-05-03 10:23"); further down, as the date of a notice, it is content.
+_DATE_LINE_LEADING = 3
 _DATE_LINE = re.compile(
     r"^[\s\d年月日时分秒:：/.\-]*\d{4}\s*[年\-/.]\s*\d{1,2}[\s\d年月日时分秒:：/.\-]*$"
 )
@@ -120,7 +131,7 @@ def normalize_text(text: str) -> NormalizedText:
                     kept.append(head)
                 break
             continue
-        if not _is_furniture(line):
+        if not _is_furniture(line, leading=index < _DATE_LINE_LEADING):
             kept.append(line)
     body = _END_MARK.sub(" ", _INLINE_CREDIT.sub(" ", "\n".join(kept))).lower()
     return NormalizedText(tokens=_tokens(body))
@@ -128,11 +139,12 @@ def normalize_text(text: str) -> NormalizedText:
 
 def _tokens(text: str) -> tuple[str, ...]:
     # Split at everything that is not a letter or digit, then cut each run into single CJK
-    # characters and runs of other scripts. Runs that are all CJK (most of a Chinese text)
-    # or all ASCII take the fast path.
+    # characters, runs of other letters and runs of digits: "jpg2014" is two tokens, so a
+    # number that lost the space or line break before it still compares equal. Runs that
+    # are all CJK (most of a Chinese text) or all letters take the fast path.
     tokens: list[str] = []
     for run in _WORD_RUN.findall(text):
-        if run.isascii():
+        if run.isascii() and (run.isalpha() or run.isdigit()):
             tokens.append(run)
         elif _CJK_RUN.fullmatch(run):
             tokens.extend(run)
@@ -141,12 +153,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-def _is_furniture(line: str) -> bool:
+def _is_furniture(line: str, leading: bool) -> bool:
     if _NOTE_PARAGRAPH.match(line):
         return True
-    if len(line) <= _META_LINE_MAX and _META_LINE.match(line):
+    if len(line) <= _META_LINE_MAX and (_META_LINE.match(line) or _META_LINE_LATIN.match(line)):
         return True
-    if _DATE_LINE.match(line):
+    if leading and _DATE_LINE.match(line):
         return True
     # A line with no letter or digit at all: rules, ornaments, lone punctuation.
     return not any(ch.isalnum() for ch in line)
