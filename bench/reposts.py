@@ -435,7 +435,11 @@ def build_corpus(bases: list[Base], fillers: list[Base], rng: random.Random) -> 
 
 
 def run(docs: list[Doc], rng: random.Random, db_path: Path) -> tuple[dict[int, int], dict, float]:
-    index = RepostIndex(sqlite_utils.Database(db_path))
+    db = sqlite_utils.Database(db_path)
+    # As the archive runs: WAL, so a commit per article costs no fsync of the database.
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    index = RepostIndex(db)
     by_id = {d.facts.id: d for d in docs}
     story_of: dict[int, int] = {}
     members: dict[int, set[int]] = {}

@@ -28,7 +28,7 @@ and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -78,19 +78,18 @@ class Comparable:
         return _comparable(text or "", title)
 
     @cached_property
-    def shingle_list(self) -> list[int]:
-        return self.shingles.tolist()
+    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.unique(self.shingles, return_index=True)
 
-    @cached_property
-    def shingle_set(self) -> frozenset[int]:
-        return frozenset(self.shingle_list)
+    @property
+    def unique_shingles(self) -> np.ndarray:
+        """The distinct shingle values, sorted."""
+        return self._unique[0]
 
-    @cached_property
-    def first_positions(self) -> dict[int, int]:
-        positions: dict[int, int] = {}
-        for index, value in enumerate(self.shingle_list):
-            positions.setdefault(value, index)
-        return positions
+    @property
+    def first_positions(self) -> np.ndarray:
+        """Where each of `unique_shingles` first occurs in the text."""
+        return self._unique[1]
 
 
 @dataclass(frozen=True)
@@ -116,10 +115,10 @@ def compare(new: Comparable, old: Comparable, old_id: int) -> Match | None:
     """How `old` relates to `new`, or None when neither is a copy of the other."""
     if min(new.text.length, old.text.length) < MIN_TOKENS:
         return None
-    new_is_short = len(new.shingle_set) <= len(old.shingle_set)
+    new_is_short = new.unique_shingles.size <= old.unique_shingles.size
     short, long = (new, old) if new_is_short else (old, new)
     alignment = _align(short, long)
-    if alignment is None or alignment.covered < REPOST_COVERED:
+    if alignment is None:
         return None
     if alignment.number_substituted or alignment.substitutions > _allowed_substitutions(short):
         return None
@@ -151,21 +150,21 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
     return tuple(matches)
 
 
-def is_composite(new: Comparable, candidates: object) -> bool:
+def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
     """Whether several candidates each explain a different part of `new` (a digest)."""
-    total = len(new.shingle_set)
+    total = new.unique_shingles.size
     if not total:
         return False
     covers = [
         cover
-        for candidate in candidates  # type: ignore[attr-defined]
-        if len(cover := new.shingle_set & candidate.shingle_set) >= COMPOSITE_MIN_SHARE * total
+        for candidate in candidates
+        if (cover := _common(new, candidate)).size >= COMPOSITE_MIN_SHARE * total
     ]
     if len(covers) < 2:
         return False
-    best = max(covers, key=len)
-    union = frozenset().union(*covers)
-    return len(union) - len(best) >= COMPOSITE_EXTRA_SHARE * total
+    best = max(cover.size for cover in covers)
+    union = np.unique(np.concatenate(covers)).size
+    return union - best >= COMPOSITE_EXTRA_SHARE * total
 
 
 def _allowed_substitutions(short: Comparable) -> int:
@@ -174,47 +173,44 @@ def _allowed_substitutions(short: Comparable) -> int:
     return 1 + short.text.length // SUBSTITUTIONS_PER_TOKENS
 
 
+def _common(first: Comparable, second: Comparable) -> np.ndarray:
+    return np.intersect1d(first.unique_shingles, second.unique_shingles, assume_unique=True)
+
+
 def _align(short: Comparable, long: Comparable) -> _Alignment | None:
-    """Walk the short text's shingles, anchored on those the long text has too."""
-    long_set = long.shingle_set
-    common = len(short.shingle_set & long_set)
-    if not common:
+    """Align the short text on the long one by their shared shingles; None if too few."""
+    common = _common(short, long).size
+    covered = common / max(1, short.unique_shingles.size)
+    if covered < REPOST_COVERED:
         return None
-    positions = long.first_positions
+    values, first_positions = long.unique_shingles, long.first_positions
+    slots = np.minimum(np.searchsorted(values, short.shingles), values.size - 1)
+    matched = np.flatnonzero(values[slots] == short.shingles)  # positions in short
+    anchors = first_positions[slots[matched]]  # the same shingles' positions in long
     k = min(SHINGLE, short.text.length)
     short_tokens, long_tokens = short.text.tokens, long.text.tokens
     substitutions = 0
     number_substituted = False
-    previous: int | None = None  # index in short of the last matched shingle
-    first = last_long = 0
-    for index, value in enumerate(short.shingle_list):
-        if value not in long_set:
-            continue
-        if previous is None:
-            first = index
-        elif index > previous + 1:
-            short_gap = short_tokens[previous + k : index]
-            start, end = positions[short.shingle_list[previous]] + k, positions[value]
-            long_gap = long_tokens[start:end] if end > start else ()
-            if short_gap and long_gap:
-                substitutions += 1
-                number_substituted |= _numbers_differ(short_gap, long_gap)
-        previous = index
-        last_long = max(last_long, positions[value])
-    assert previous is not None
+    for gap in np.flatnonzero(np.diff(matched) > 1).tolist():
+        short_gap = short_tokens[matched[gap] + k : matched[gap + 1]]
+        start, end = anchors[gap] + k, anchors[gap + 1]
+        long_gap = long_tokens[start:end] if end > start else ()
+        if short_gap and long_gap:
+            substitutions += 1
+            number_substituted |= _numbers_differ(short_gap, long_gap)
     # A replaced opening (another place or issuer, a dateline) counts as a substitution. A
     # replaced ending counts only when its numbers differ (a notice's date): a copy that
     # dropped the last paragraph and added its own sign-off is still a copy.
-    first_anchor = positions[short.shingle_list[first]]
-    substitutions += bool(short_tokens[:first] and long_tokens[:first_anchor])
-    last_anchor = positions[short.shingle_list[previous]] + k
-    number_substituted |= _numbers_differ(short_tokens[previous + k :], long_tokens[last_anchor:])
+    substitutions += bool(short_tokens[: matched[0]] and long_tokens[: anchors[0]])
+    number_substituted |= _numbers_differ(
+        short_tokens[matched[-1] + k :], long_tokens[anchors[-1] + k :]
+    )
     return _Alignment(
-        covered=common / len(short.shingle_set),
-        coverage=common / len(long_set),
+        covered=covered,
+        coverage=common / long.unique_shingles.size,
         substitutions=substitutions,
         number_substituted=number_substituted,
-        last_long_position=last_long,
+        last_long_position=int(anchors.max()),
     )
 
 
