@@ -97,7 +97,7 @@ class Fingerprint:
 
     def band_keys(self) -> list[int]:
         """One signed 64-bit key per band of both signatures: what the LSH tables store."""
-        return _band_keys(self.body, BODY_ROWS, 0) + _band_keys(self.head, HEAD_ROWS, BODY_BANDS)
+        return band_keys_of(self.body[None, :], self.head[None, :])[0].tolist()
 
     def to_bytes(self) -> bytes:
         return self.body.astype("<u4").tobytes() + self.head.astype("<u4").tobytes()
@@ -135,13 +135,23 @@ def _minhash(shingles: np.ndarray, num_perm: int, permutations: np.ndarray) -> n
     return sketch.hashvalues.astype(np.uint32)
 
 
-def _band_keys(signature: np.ndarray, rows: int, first_band: int) -> list[int]:
-    bands = signature.astype(np.uint64).reshape(-1, rows)
+def band_keys_of(bodies: np.ndarray, heads: np.ndarray) -> np.ndarray:
+    """The band keys of many articles at once: (n, BODY_PERM) and (n, HEAD_PERM) signatures
+    in, (n, BODY_BANDS + HEAD_BANDS) int64 keys out. For bulk loads; `band_keys` uses it too.
+    """
+    return np.concatenate(
+        [_band_keys(bodies, BODY_ROWS, 0), _band_keys(heads, HEAD_ROWS, BODY_BANDS)], axis=1
+    )
+
+
+def _band_keys(signatures: np.ndarray, rows: int, first_band: int) -> np.ndarray:
+    bands = signatures.astype(np.uint64).reshape(len(signatures), -1, rows)
     with np.errstate(over="ignore"):
-        keys = np.arange(first_band + 1, first_band + 1 + len(bands), dtype=np.uint64)
+        keys = np.arange(first_band + 1, first_band + 1 + bands.shape[1], dtype=np.uint64)
+        keys = np.broadcast_to(keys, bands.shape[:2]).copy()
         for column in range(rows):
-            keys = (keys ^ bands[:, column]) * _MIX_MULTIPLIER
+            keys = (keys ^ bands[:, :, column]) * _MIX_MULTIPLIER
             keys ^= keys >> _SHIFT_29
         keys *= _MIX_FINAL
         keys ^= keys >> _SHIFT_32
-    return keys.view(np.int64).tolist()
+    return keys.view(np.int64)

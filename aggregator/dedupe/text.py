@@ -29,8 +29,6 @@ _CJK_RANGES = (
     "\U00020000-\U0003134f"  # CJK extensions B-G
 )
 _TOKEN = re.compile(rf"[{_CJK_RANGES}]|[^\W\d_{_CJK_RANGES}]+|\d+")
-_CJK_RUN = re.compile(rf"[{_CJK_RANGES}]+")
-_WORD_RUN = re.compile(r"[^\W_]+")
 _COMPATIBILITY_FORMS = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u3000]")
 
 # Labels that open a credit or page-furniture line: "来源：湖南日报", "责任编辑：张三",
@@ -138,19 +136,9 @@ def normalize_text(text: str) -> NormalizedText:
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    # Split at everything that is not a letter or digit, then cut each run into single CJK
-    # characters, runs of other letters and runs of digits: "jpg2014" is two tokens, so a
-    # number that lost the space or line break before it still compares equal. Runs that
-    # are all CJK (most of a Chinese text) or all letters take the fast path.
-    tokens: list[str] = []
-    for run in _WORD_RUN.findall(text):
-        if run.isascii() and (run.isalpha() or run.isdigit()):
-            tokens.append(run)
-        elif _CJK_RUN.fullmatch(run):
-            tokens.extend(run)
-        else:
-            tokens.extend(_TOKEN.findall(run))
-    return tuple(tokens)
+    # Single CJK characters, runs of other letters, runs of digits: "jpg2014" is two tokens,
+    # so a number that lost the space or line break before it still compares equal.
+    return tuple(_TOKEN.findall(text))
 
 
 def _is_furniture(line: str, leading: bool) -> bool:
