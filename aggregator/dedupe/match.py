@@ -5,7 +5,7 @@ I/O. Containment is measured in both directions on the shingle sets: for the sho
 and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
 ``coverage = |S ∩ L| / |L|`` (how much of L that is).
 
-- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.7): the
+- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.8): the
   same article with a trimmed paragraph, an editor's note, other furniture.
 - **excerpt**: S is all in L (covered >= 0.9) but a smaller part of it, and that part is
   L's *opening* (a county site's first paragraphs and "阅读原文", or a copy trimmed hard).
@@ -39,7 +39,7 @@ from aggregator.dedupe.fingerprint import SHINGLE, shingle_hashes
 from aggregator.dedupe.text import NormalizedText, normalize_text, titles_agree
 
 REPOST_COVERED = 0.8
-REPOST_COVERAGE = 0.7
+REPOST_COVERAGE = 0.8
 EXCERPT_COVERED = 0.9
 # The excerpt's text must lie within the long text's first len(excerpt)*slack + margin tokens.
 EXCERPT_OPENING_SLACK = 1.25
@@ -49,10 +49,10 @@ MIN_TOKENS = 40
 # Below this length any substitution marks a template; above it a few are edits.
 SHORT_TOKENS = 300
 SUBSTITUTIONS_PER_TOKENS = 1000
-# Composite (digest) test: a second candidate explains this share of the new text that the
-# best one does not, and each of the two explains at least the minimum share.
-COMPOSITE_EXTRA_SHARE = 0.2
-COMPOSITE_MIN_SHARE = 0.1
+# Composite (digest) test: other candidates, each quoting at least a sentence of the new
+# text, together explain this share of it that the best candidate does not.
+COMPOSITE_EXTRA_SHARE = 0.15
+COMPOSITE_MIN_SHINGLES = 20
 
 _NUMBER = re.compile(r"\d")
 
@@ -158,7 +158,7 @@ def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
     covers = [
         cover
         for candidate in candidates
-        if (cover := _common(new, candidate)).size >= COMPOSITE_MIN_SHARE * total
+        if (cover := _common(new, candidate)).size >= COMPOSITE_MIN_SHINGLES
     ]
     if len(covers) < 2:
         return False

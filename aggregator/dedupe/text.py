@@ -58,7 +58,7 @@ _META_LINE_MAX = 80
 _NOTE_PARAGRAPH = re.compile(
     r"^[\s【\[（(<《]*(?:编者按|编者的话|编者注|编辑按|编辑注|编者|按语|导读|本文转载|转载说明"
     r"|版权声明|免责声明|声明|editor['’]?s['’]? note|note from the editors?)"
-    r"\s*[】\]）)>》]?\s*[:：]",
+    r"(?:\s*[】\]）)>》]\s*[:：]?|\s*[:：])",
     re.IGNORECASE,
 )
 
@@ -186,6 +186,6 @@ def titles_agree(first: str | None, second: str | None) -> bool:
     shorter, longer = sorted((a, b), key=len)
     short_bigrams = {shorter[i : i + 2] for i in range(len(shorter) - 1)}
     long_bigrams = {longer[i : i + 2] for i in range(len(longer) - 1)}
-    return len(short_bigrams & long_bigrams) >= 0.8 * len(short_bigrams) and (
+    return len(short_bigrams & long_bigrams) >= 0.9 * len(short_bigrams) and (
         len(shorter) >= 0.6 * len(longer)
     )
