@@ -22,7 +22,8 @@ def test_a_repost_with_the_usual_edits_is_a_repost():
     repost = "\n".join(
         ["来源：固原日报", "编者按：本网转载此文。", *original[:-1], "（责任编辑：王五）"]
     ).replace("，", ",")
-    match = compare(Comparable.of(repost, "【转载】" + POTATO_TITLE), article("cwced-3e1af229.txt"), 7)
+    new = Comparable.of(repost, "【转载】" + POTATO_TITLE)
+    match = compare(new, article("cwced-3e1af229.txt"), 7)
     assert match is not None
     assert (match.article_id, match.kind) == (7, MatchKind.REPOST)
     assert match.similarity > 0.95
