@@ -67,31 +67,33 @@ class StoryDecision:
 
 def assign_story(new: ArticleFacts, candidates: Sequence[ArticleFacts]) -> StoryDecision:
     """The story of `new`, given the stored articles the LSH index proposed."""
-    by_id = {c.id: c for c in candidates if c.id != new.id}
-    for candidate in by_id.values():
+    story_of: dict[int, int] = {}
+    for candidate in candidates:
+        if candidate.id == new.id:
+            continue
         if candidate.story_id is None:
             raise ValueError(f"candidate article {candidate.id} has no story")
-    comparables = {i: c.comparable() for i, c in by_id.items()}
+        story_of[candidate.id] = candidate.story_id
+    comparables = {c.id: c.comparable() for c in candidates if c.id in story_of}
     matches = find_matches(new.comparable(), comparables)
-    matches = _without_second_originals(matches, by_id, comparables)
+    matches = _without_second_originals(matches, story_of, comparables)
     if not matches:
         return StoryDecision(story_id=None)
     bridging = [m for m in matches if not (m.kind == MatchKind.EXCERPT and m.new_is_excerpt)]
     if bridging:
-        story_ids = {by_id[m.article_id].story_id for m in bridging}
-        kept = [m for m in matches if m in bridging or by_id[m.article_id].story_id in story_ids]
+        story_ids = {story_of[m.article_id] for m in bridging}
     else:
         # Only excerpt-of matches: the best one names the one original.
-        story_ids = {by_id[matches[0].article_id].story_id}
-        kept = [m for m in matches if by_id[m.article_id].story_id in story_ids]
-    survivor = min(story_ids)  # type: ignore[type-var]
-    merged = tuple(sorted(s for s in story_ids if s != survivor))  # type: ignore[type-var]
-    return StoryDecision(story_id=survivor, merged_story_ids=merged, matches=tuple(kept))
+        story_ids = {story_of[matches[0].article_id]}
+    kept = tuple(m for m in matches if story_of[m.article_id] in story_ids)
+    survivor = min(story_ids)
+    merged = tuple(sorted(story_ids - {survivor}))
+    return StoryDecision(story_id=survivor, merged_story_ids=merged, matches=kept)
 
 
 def _without_second_originals(
     matches: tuple[Match, ...],
-    by_id: dict[int, ArticleFacts],
+    story_of: dict[int, int],
     comparables: dict[int, Comparable],
 ) -> tuple[Match, ...]:
     """Drop matches that would make the new article a second original of an excerpt.
@@ -106,12 +108,12 @@ def _without_second_originals(
     for match in matches:
         if match.kind == MatchKind.EXCERPT and not match.new_is_excerpt:
             excerpt_length = comparables[match.article_id].text.length
-            story = by_id[match.article_id].story_id
+            story = story_of[match.article_id]
             if any(
-                c.story_id == story
-                and c.id not in matched
-                and comparables[c.id].text.length > excerpt_length
-                for c in by_id.values()
+                story_of[other] == story
+                and other not in matched
+                and comparables[other].text.length > excerpt_length
+                for other in story_of
             ):
                 continue
         kept.append(match)
