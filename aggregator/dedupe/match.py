@@ -1,0 +1,226 @@
+"""Whether a new article is a copy of stored ones, decided exactly on the normalized text.
+
+The LSH lookup only proposes candidates; this module decides, from plain values, with no
+I/O. Containment is measured in both directions on the shingle sets: for the shorter text S
+and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
+``coverage = |S ∩ L| / |L|`` (how much of L that is).
+
+- **repost**: S is nearly all in L and is most of L (covered >= 0.8, coverage >= 0.8): the
+  same article with a trimmed paragraph, an editor's note, other furniture.
+- **excerpt**: S is all in L (covered >= 0.9) but a smaller part of it, and that part is
+  L's *opening* (a county site's first paragraphs and "阅读原文", or a copy trimmed hard).
+  L having much that S lacks, one more piece of evidence is needed: the two titles agree.
+  Title agreement never makes a match alone.
+- **digest** ("今日要闻"): quotes the openings of several stories. Against any one of them it
+  is neither: the digest is mostly *not* in the story (so no repost), and the story is not
+  contained in the digest's opening with an agreeing title (so no excerpt). When the new
+  article's text is covered by several candidates in *different* parts, it is a composite
+  of them and matches none, so it can never bridge their stories.
+- **templated texts** (weather warnings, meeting notices from one template) share most
+  shingles but differ in the fields. Copies of one article differ by *insertions and
+  deletions* (a note added, a paragraph dropped, a source line changed at the top);
+  templated texts differ by *substitutions* inside the text, typically of numbers. So we
+  align the two texts on their shared shingles and count the places where both sides have
+  tokens of their own: a substitution of numbers is never allowed, in a short text no
+  substitution at all, in a long one a few.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+from aggregator.dedupe.fingerprint import SHINGLE, shingle_hashes
+from aggregator.dedupe.text import NormalizedText, normalize_text, titles_agree
+
+REPOST_COVERED = 0.8
+REPOST_COVERAGE = 0.8
+EXCERPT_COVERED = 0.9
+# The excerpt's text must lie within the long text's first len(excerpt)*slack + margin tokens.
+EXCERPT_OPENING_SLACK = 1.25
+EXCERPT_OPENING_MARGIN = 30
+# Texts shorter than this (in tokens) are too short to call copies at all.
+MIN_TOKENS = 40
+# Below this length any substitution marks a template; above it a few are edits.
+SHORT_TOKENS = 300
+SUBSTITUTIONS_PER_TOKENS = 1000
+# Composite (digest) test: other candidates, each quoting at least a sentence of the new
+# text, together explain this share of it that the best candidate does not.
+COMPOSITE_EXTRA_SHARE = 0.15
+COMPOSITE_MIN_SHINGLES = 20
+
+_NUMBER = re.compile(r"\d")
+
+
+class MatchKind(StrEnum):
+    REPOST = "repost"
+    EXCERPT = "excerpt"
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """One article's text and title, prepared for exact comparison."""
+
+    text: NormalizedText
+    title: str | None = None
+    shingles: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shingles", shingle_hashes(self.text))
+
+    @classmethod
+    def of(cls, text: str | None, title: str | None = None) -> Comparable:
+        return _comparable(text or "", title)
+
+    @cached_property
+    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.unique(self.shingles, return_index=True)
+
+    @property
+    def unique_shingles(self) -> np.ndarray:
+        """The distinct shingle values, sorted."""
+        return self._unique[0]
+
+    @property
+    def first_positions(self) -> np.ndarray:
+        """Where each of `unique_shingles` first occurs in the text."""
+        return self._unique[1]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stored article that the new one is a copy of, or that is a copy of the new one."""
+
+    article_id: int
+    kind: MatchKind
+    similarity: float  # share of the shorter text found in the longer one
+    new_is_excerpt: bool = False  # EXCERPT only: the new article is the short side
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    covered: float
+    coverage: float
+    substitutions: int
+    number_substituted: bool
+    last_long_position: int  # last position of the long text that the short one matched
+
+
+def compare(new: Comparable, old: Comparable, old_id: int) -> Match | None:
+    """How `old` relates to `new`, or None when neither is a copy of the other."""
+    if min(new.text.length, old.text.length) < MIN_TOKENS:
+        return None
+    new_is_short = new.unique_shingles.size <= old.unique_shingles.size
+    short, long = (new, old) if new_is_short else (old, new)
+    alignment = _align(short, long)
+    if alignment is None:
+        return None
+    if alignment.number_substituted or alignment.substitutions > _allowed_substitutions(short):
+        return None
+    if alignment.coverage >= REPOST_COVERAGE:
+        return Match(old_id, MatchKind.REPOST, round(alignment.covered, 4))
+    opening = short.text.length * EXCERPT_OPENING_SLACK + EXCERPT_OPENING_MARGIN
+    if (
+        alignment.covered >= EXCERPT_COVERED
+        and alignment.last_long_position <= opening
+        and titles_agree(short.title, long.title)
+    ):
+        return Match(old_id, MatchKind.EXCERPT, round(alignment.covered, 4), new_is_short)
+    return None
+
+
+def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple[Match, ...]:
+    """The candidates that `new` is a copy of or that are copies of it, best first.
+
+    Returns nothing when `new` is a composite of several candidates (a digest).
+    """
+    if is_composite(new, candidates.values()):
+        return ()
+    matches = [
+        match
+        for article_id, candidate in candidates.items()
+        if (match := compare(new, candidate, article_id)) is not None
+    ]
+    matches.sort(key=lambda m: (m.kind != MatchKind.REPOST, -m.similarity, m.article_id))
+    return tuple(matches)
+
+
+def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
+    """Whether several candidates each explain a different part of `new` (a digest)."""
+    total = new.unique_shingles.size
+    if not total:
+        return False
+    covers = [
+        cover
+        for candidate in candidates
+        if (cover := _common(new, candidate)).size >= COMPOSITE_MIN_SHINGLES
+    ]
+    if len(covers) < 2:
+        return False
+    best = max(cover.size for cover in covers)
+    union = np.unique(np.concatenate(covers)).size
+    return union - best >= COMPOSITE_EXTRA_SHARE * total
+
+
+def _allowed_substitutions(short: Comparable) -> int:
+    if short.text.length < SHORT_TOKENS:
+        return 0
+    return 1 + short.text.length // SUBSTITUTIONS_PER_TOKENS
+
+
+def _common(first: Comparable, second: Comparable) -> np.ndarray:
+    return np.intersect1d(first.unique_shingles, second.unique_shingles, assume_unique=True)
+
+
+def _align(short: Comparable, long: Comparable) -> _Alignment | None:
+    """Align the short text on the long one by their shared shingles; None if too few."""
+    common = _common(short, long).size
+    covered = common / max(1, short.unique_shingles.size)
+    if covered < REPOST_COVERED:
+        return None
+    values, first_positions = long.unique_shingles, long.first_positions
+    slots = np.minimum(np.searchsorted(values, short.shingles), values.size - 1)
+    matched = np.flatnonzero(values[slots] == short.shingles)  # positions in short
+    anchors = first_positions[slots[matched]]  # the same shingles' positions in long
+    k = min(SHINGLE, short.text.length)
+    short_tokens, long_tokens = short.text.tokens, long.text.tokens
+    substitutions = 0
+    number_substituted = False
+    for gap in np.flatnonzero(np.diff(matched) > 1).tolist():
+        short_gap = short_tokens[matched[gap] + k : matched[gap + 1]]
+        start, end = anchors[gap] + k, anchors[gap + 1]
+        long_gap = long_tokens[start:end] if end > start else ()
+        if short_gap and long_gap:
+            substitutions += 1
+            number_substituted |= _numbers_differ(short_gap, long_gap)
+    # A replaced opening (another place or issuer, a dateline) counts as a substitution. A
+    # replaced ending counts only when its numbers differ (a notice's date): a copy that
+    # dropped the last paragraph and added its own sign-off is still a copy.
+    substitutions += bool(short_tokens[: matched[0]] and long_tokens[: anchors[0]])
+    number_substituted |= _numbers_differ(
+        short_tokens[matched[-1] + k :], long_tokens[anchors[-1] + k :]
+    )
+    return _Alignment(
+        covered=covered,
+        coverage=common / long.unique_shingles.size,
+        substitutions=substitutions,
+        number_substituted=number_substituted,
+        last_long_position=int(anchors.max()),
+    )
+
+
+def _numbers_differ(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    numbers_first = {token for token in first if _NUMBER.search(token)}
+    numbers_second = {token for token in second if _NUMBER.search(token)}
+    return bool(numbers_first and numbers_second and numbers_first != numbers_second)
+
+
+@lru_cache(maxsize=1024)
+def _comparable(text: str, title: str | None) -> Comparable:
+    # Cached: a stored article is the candidate of each of its copies as they arrive.
+    return Comparable(normalize_text(text), title)

@@ -1,0 +1,135 @@
+"""The SQLite side of the repost index: MinHash signatures and their LSH band keys.
+
+Kept in the archive so the index survives a restart without being rebuilt from the texts.
+
+- ``dedupe_signatures(article_id INTEGER PRIMARY KEY, signature BLOB)``: the signatures
+  of one article as little-endian uint32 values (480 bytes), so bands can be recomputed
+  and an article's band rows found again when it changes or goes.
+- ``dedupe_bands(band_key INTEGER, article_id INTEGER, PRIMARY KEY (band_key,
+  article_id)) WITHOUT ROWID``: one row per band of each signature; the primary key is the
+  lookup index, clustered, so a query is one B-tree seek per band of the new article.
+- ``dedupe_meta(key TEXT PRIMARY KEY, value TEXT)``: the fingerprint version the rows were
+  made with; rows of another version are dropped (see `ensure_schema`).
+
+Like sqlite-utils' own writes, each function commits its change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlite_utils
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS dedupe_signatures (
+    article_id INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedupe_bands (
+    band_key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedupe_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+_VERSION_KEY = "fingerprint_version"
+
+
+def ensure_schema(db: sqlite_utils.Database, version: int) -> bool:
+    """Create the tables if missing; True when rows of another version had to be dropped.
+
+    After True the caller must add every article again: signatures made by other code
+    would match nothing made now.
+    """
+    with db.conn:
+        db.conn.executescript(_SCHEMA)
+        row = db.execute("SELECT value FROM dedupe_meta WHERE key = ?", [_VERSION_KEY]).fetchone()
+        stale = row is not None and row[0] != str(version)
+        if stale:
+            db.execute("DELETE FROM dedupe_bands")
+            db.execute("DELETE FROM dedupe_signatures")
+        db.execute(
+            "INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES (?, ?)",
+            [_VERSION_KEY, str(version)],
+        )
+    return stale
+
+
+def load_signature(db: sqlite_utils.Database, article_id: int) -> bytes | None:
+    row = db.execute(
+        "SELECT signature FROM dedupe_signatures WHERE article_id = ?", [article_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def replace(
+    db: sqlite_utils.Database,
+    article_id: int,
+    signature: bytes,
+    band_keys: Sequence[int],
+    old_band_keys: Sequence[int] = (),
+) -> None:
+    """Store an article's signature and band rows in place of its old ones."""
+    with db.conn:
+        _delete_rows(db, article_id, old_band_keys)
+        db.execute(
+            "INSERT OR REPLACE INTO dedupe_signatures (article_id, signature) VALUES (?, ?)",
+            [article_id, signature],
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in band_keys],
+        )
+
+
+def delete(db: sqlite_utils.Database, article_id: int, band_keys: Sequence[int]) -> None:
+    """Forget an article: its signature and the band rows of `band_keys`."""
+    with db.conn:
+        _delete_rows(db, article_id, band_keys)
+        db.execute("DELETE FROM dedupe_signatures WHERE article_id = ?", [article_id])
+
+
+def bulk_insert(
+    db: sqlite_utils.Database,
+    signatures: Iterable[tuple[int, bytes]],
+    band_rows: Iterable[tuple[int, int]],
+) -> None:
+    """Insert many new articles at once (an initial load): rows sorted by band key go fastest."""
+    with db.conn:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO dedupe_signatures (article_id, signature) VALUES (?, ?)",
+            signatures,
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?, ?)", band_rows
+        )
+
+
+def candidates(
+    db: sqlite_utils.Database, band_keys: Sequence[int], limit: int
+) -> list[tuple[int, int]]:
+    """(article id, bands in common) of the articles sharing a band key, most shared first."""
+    if not band_keys:
+        return []
+    marks = ",".join("?" * len(band_keys))
+    rows = db.execute(
+        f"SELECT article_id, COUNT(*) AS hits FROM dedupe_bands WHERE band_key IN ({marks})"
+        " GROUP BY article_id ORDER BY hits DESC, article_id LIMIT ?",
+        [*band_keys, limit],
+    ).fetchall()
+    return [(article_id, hits) for article_id, hits in rows]
+
+
+def count(db: sqlite_utils.Database) -> int:
+    """How many articles have a signature."""
+    return db.execute("SELECT COUNT(*) FROM dedupe_signatures").fetchone()[0]
+
+
+def _delete_rows(db: sqlite_utils.Database, article_id: int, band_keys: Sequence[int]) -> None:
+    db.conn.executemany(
+        "DELETE FROM dedupe_bands WHERE band_key = ? AND article_id = ?",
+        [(key, article_id) for key in band_keys],
+    )

@@ -1,0 +1,205 @@
+"""The cost of matching one new article against 10 k, 100 k and 1 M stored articles.
+
+    python bench/match_cost.py [CORPUS_DIR] [--sizes 10000,100000,1000000]
+
+One SQLite file (in a temporary folder, WAL) grows to each size in turn. It holds the real
+articles of the corpus (cwced-dev, zh-extra, aeb-dev bodies) with their real fingerprints,
+and synthetic articles up to the size: random MinHash signatures, so their band keys are
+spread as real ones are (synthetic is fine for the index; their texts are never read,
+since a random signature is nobody's candidate). Each query is a real copy of a stored
+real article (【转载】 title, editor's note, full-width punctuation, trimmed tail), so the
+lookup finds its original and the exact match runs, as it will in the poller.
+
+Half the real articles are stored; copies of them are the "copy" queries, the other half
+(stored nowhere) the "new" queries: most articles a poller sees have no copy yet.
+Printed per size, per query article: the LSH lookup alone (the part that depends on the
+archive's size), and the whole match: normalize + MinHash + lookup + exact match against
+the candidates (texts from memory, not from the store) + story decision. Then the time of
+an index insert (add + commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from reposts import DEFAULT_CORPUS, edit, load_bases  # noqa: E402
+
+from aggregator.dedupe import fingerprint as fp  # noqa: E402
+from aggregator.dedupe import index as index_module  # noqa: E402
+from aggregator.dedupe import match, text  # noqa: E402
+from aggregator.dedupe.index import RepostIndex  # noqa: E402
+from aggregator.dedupe.stories import ArticleFacts, assign_story  # noqa: E402
+from aggregator.store import fingerprints  # noqa: E402
+
+SYNTHETIC_FIRST_ID = 1_000_000
+CHUNK = 100_000
+
+
+def add_synthetic(db: sqlite_utils.Database, first_id: int, count: int, rng) -> None:
+    """`count` articles with random signatures, inserted in chunks sorted by band key."""
+    for start in range(0, count, CHUNK):
+        size = min(CHUNK, count - start)
+        ids = np.arange(first_id + start, first_id + start + size, dtype=np.int64)
+        bodies = rng.integers(0, 2**32, (size, fp.BODY_PERM), dtype=np.uint32)
+        heads = rng.integers(0, 2**32, (size, fp.HEAD_PERM), dtype=np.uint32)
+        keys = fp.band_keys_of(bodies, heads)
+        row_ids = np.repeat(ids, keys.shape[1])
+        flat = keys.ravel()
+        order = np.argsort(flat, kind="stable")
+        signatures = np.concatenate([bodies, heads], axis=1).astype("<u4")
+        fingerprints.bulk_insert(
+            db,
+            zip(ids.tolist(), (row.tobytes() for row in signatures), strict=True),
+            zip(flat[order].tolist(), row_ids[order].tolist(), strict=True),
+        )
+
+
+def clear_caches() -> None:
+    # Every query must pay for its own normalization and MinHash, as a new article does.
+    text.normalize_text.cache_clear()
+    index_module._fingerprint_of.cache_clear()
+    match._comparable.cache_clear()
+
+
+def measure(index: RepostIndex, queries, stored: dict[int, ArticleFacts]) -> dict[str, float]:
+    lookups, totals, found = [], [], 0
+    for facts, original_id in queries:
+        clear_caches()
+        keys = fp.fingerprint(text.normalize_text(facts.text)).band_keys()
+        started = time.perf_counter()
+        fingerprints.candidates(index.db, keys, index_module.MAX_CANDIDATES)
+        lookups.append(time.perf_counter() - started)
+
+        clear_caches()
+        started = time.perf_counter()
+        candidate_ids = index.candidates(facts.text, exclude=facts.id)
+        decision = assign_story(facts, [stored[i] for i in candidate_ids if i in stored])
+        totals.append(time.perf_counter() - started)
+        found += decision.story_id == original_id
+    return {
+        "lookup_median": statistics.median(lookups) * 1e3,
+        "lookup_p95": statistics.quantiles(lookups, n=20)[-1] * 1e3,
+        "total_median": statistics.median(totals) * 1e3,
+        "total_mean": statistics.fmean(totals) * 1e3,
+        "found": found / len(queries),
+    }
+
+
+def measure_insert(index: RepostIndex, queries) -> float:
+    started = time.perf_counter()
+    for facts, _ in queries[:50]:
+        index.add(facts.id, facts.text)
+    elapsed = (time.perf_counter() - started) / 50 * 1e3
+    for facts, _ in queries[:50]:
+        index.remove(facts.id)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args()
+    if not (args.corpus / "cwced-dev").is_dir() or not (args.corpus / "aeb-dev").is_dir():
+        print(f"corpus missing: {args.corpus} (needs cwced-dev/, zh-extra/, aeb-dev/)")
+        return 2
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    rng = random.Random(5)
+    bases = load_bases(args.corpus)
+    stored = {
+        number: ArticleFacts(
+            id=number,
+            url=f"https://outlet{number}.example.cn/a.html",
+            title=base.title,
+            text="\n".join(base.paragraphs),
+            first_seen="2024-05-03T08:00:00+08:00",
+            story_id=number,
+        )
+        for number, base in enumerate(bases, start=1)
+        if number % 2
+    }
+    queries = []
+    for number, base in enumerate(bases, start=1):
+        if not number % 2:
+            continue
+        for kind in ("title_prefix", "editor_note", "punctuation_width", "trimmed_last_paragraph"):
+            title, paragraphs = edit(base, kind, rng, 1)
+            facts = ArticleFacts(
+                id=500_000 + len(queries),
+                url=f"https://county.example.gov.cn/{len(queries)}.html",
+                title=title,
+                text="\n".join(paragraphs),
+                first_seen="2024-05-04T08:00:00+08:00",
+            )
+            queries.append((facts, number))
+    unique = [
+        (
+            ArticleFacts(
+                id=600_000 + number,
+                url=f"https://outlet{number}.example.cn/a.html",
+                title=base.title,
+                text="\n".join(base.paragraphs),
+                first_seen="2024-05-04T08:00:00+08:00",
+            ),
+            None,
+        )
+        for number, base in enumerate(bases, start=1)
+        if not number % 2
+    ]
+    tokens = statistics.median(text.normalize_text(f.text).length for f, _ in queries)
+    print(
+        f"queries: {len(queries)} real copies of {len(stored)} stored real articles (median"
+        f" {tokens:.0f} tokens) and {len(unique)} real articles with no copy stored"
+    )
+    print(
+        f"{'stored':>9} {'build s':>8} {'DB MB':>7} {'lookup ms':>10} {'p95':>6}"
+        f" {'copy: match ms':>15} {'mean':>6} {'found':>6} {'new: match ms':>14} {'mean':>6}"
+        f" {'insert ms':>9}"
+    )
+
+    generator = np.random.default_rng(5)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cost.db"
+        db = sqlite_utils.Database(path)
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        index = RepostIndex(db)
+        for facts in stored.values():
+            index.add(facts.id, facts.text)
+        synthetic = 0
+        for size in sizes:
+            started = time.perf_counter()
+            wanted = size - len(stored)
+            add_synthetic(db, SYNTHETIC_FIRST_ID + synthetic, wanted - synthetic, generator)
+            synthetic = wanted
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            built = time.perf_counter() - started
+            measure(index, queries[:40], stored)  # warm the page cache as a running daemon has it
+            copies = measure(index, queries, stored)
+            new = measure(index, unique, stored)
+            insert = measure_insert(index, queries)
+            megabytes = path.stat().st_size / 2**20
+            print(
+                f"{len(index):>9} {built:>8.1f} {megabytes:>7.0f} {copies['lookup_median']:>10.3f}"
+                f" {copies['lookup_p95']:>6.3f} {copies['total_median']:>15.3f}"
+                f" {copies['total_mean']:>6.2f} {copies['found']:>6.2f}"
+                f" {new['total_median']:>14.3f} {new['total_mean']:>6.2f} {insert:>9.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Normalizing article text and titles so that copies of one article compare equal."""
+
+from pathlib import Path
+
+import pytest
+
+from aggregator.dedupe.text import normalize_text, normalize_title, titles_agree
+
+DATA = Path(__file__).parent / "data" / "dedupe"
+
+
+def body(name: str) -> str:
+    return (DATA / name).read_text("utf-8")
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    return normalize_text(text).tokens
+
+
+def test_full_width_and_half_width_compare_equal():
+    assert tokens("ＧＤＰ增长５．２％，“稳中有进”。") == tokens('GDP增长5.2%,"稳中有进".')
+
+
+def test_punctuation_whitespace_and_paragraph_breaks_do_not_matter():
+    original = body("cwced-3e1af229.txt")
+    rebroken = original.replace("。", "。\n\n").replace("\n　　", "")
+    assert "\n" in rebroken and rebroken != original
+    assert tokens(rebroken) == tokens(original)
+
+
+def test_tokens_are_cjk_characters_and_runs_of_letters_or_digits():
+    assert tokens("Hello, World! x86架构jpg2014") == (
+        "hello", "world", "x", "86", "架", "构", "jpg", "2014",
+    )  # fmt: skip
+
+
+def test_source_lines_editor_notes_credits_and_read_more_tail_are_dropped():
+    article = body("cwced-3e1af229.txt")
+    repost = "\n".join(
+        [
+            "发布时间：2024-05-03 10:23  来源：西吉县融媒体中心  浏览次数：120",
+            "2024-05-03 10:23",
+            "【编者按】近日，本网转载此文，以飨读者。",
+            article,
+            "（来源：新华社）",
+            "责任编辑：李四",
+            "（完）",
+            "点击阅读原文>>",
+        ]
+    )
+    assert tokens(repost) == tokens(article)
+
+
+def test_latin_script_furniture_is_dropped():
+    article = body("aeb-624fcd903d56.txt")
+    repost = f"Editor's note: republished with permission.\nSource: Wire\n{article}\nRead more"
+    assert tokens(repost) == tokens(article)
+
+
+def test_a_link_in_the_middle_is_dropped_but_the_text_after_it_kept():
+    text = "第一段讲了一件事。\n查看详情\n第二段继续讲。\n第三段。\n第四段。"
+    assert "".join(tokens(text)) == "第一段讲了一件事第二段继续讲第三段第四段"
+
+
+def test_fields_of_a_notice_are_content_not_furniture():
+    # 时间/地点 lines and a closing date are what tell two notices of one template apart.
+    notice = (
+        "一、会议时间\n时间：2024年5月6日上午9:30\n地点：县委大礼堂\n县政府办公室\n2024年5月3日"
+    )
+    expected = "一会议时间时间2024年5月6日上午930地点县委大礼堂县政府办公室2024年5月3日"
+    assert "".join(tokens(notice)) == expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "【转载】西吉土豆“洋”起来",
+        "[转载] 西吉土豆“洋”起来",
+        "转载：西吉土豆“洋”起来",
+        "西吉土豆“洋”起来_西吉县人民政府门户网站",
+        "西吉土豆“洋”起来 - 宁夏新闻网",
+        "西吉土豆“洋”起来|固原日报",
+        "【原创】西吉土豆‘洋’起来",
+    ],
+)
+def test_title_prefixes_and_site_suffixes_are_dropped(title):
+    assert normalize_title(title) == "西吉土豆洋起来"
+
+
+def test_titles_agree_despite_furniture_and_a_word_more():
+    assert titles_agree("【转载】西吉土豆“洋”起来_门户网站", "西吉土豆“洋”起来了 - 新闻网")
+    assert titles_agree(
+        "Hong Kong protests: police siege", "Hong Kong protests: police siege | Exp"
+    )
+
+
+def test_different_titles_and_missing_titles_do_not_agree():
+    assert not titles_agree("西吉土豆“洋”起来", "西吉马铃薯产业大会开幕")
+    assert not titles_agree("长沙市气象台发布暴雨预警", "株洲市气象台发布暴雨预警")
+    assert not titles_agree(None, "西吉土豆“洋”起来")
+    assert not titles_agree("今日", "今日")  # too short to name an article
