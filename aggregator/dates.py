@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,7 +63,9 @@ def zone(name: str) -> tzinfo:
         raise UnknownTimezoneError(f"unknown time zone {name!r}") from exc
 
 
-def parse_datetime(text: str | None, default_tz: tzinfo | str = DEFAULT_TIMEZONE) -> datetime | None:
+def parse_datetime(
+    text: str | None, default_tz: tzinfo | str = DEFAULT_TIMEZONE
+) -> datetime | None:
     """Parse `text` as a point in time; a time without an offset is read in `default_tz`.
 
     Returns None when `text` holds no recognisable date, never the current time.
@@ -111,7 +113,7 @@ def _parse_numeric(value: str) -> datetime | None:
 
 def _offset_zone(offset: str) -> tzinfo:
     if offset == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if offset[0] == "-" else 1
     digits = offset[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
@@ -142,4 +144,4 @@ def to_iso(moment: datetime | None) -> str | None:
 
 def utc_now() -> datetime:
     """The current time in UTC, whole seconds (the crawl clock, never a publish time)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

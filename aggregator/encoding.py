@@ -43,7 +43,17 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _HIGH_PAIR = re.compile(rb"[\xa1-\xfe][\x40-\xfe]")
-_MULTIBYTE = {"gb18030", "big5", "big5hkscs", "euc_kr", "euc_jp", "shift_jis", "cp932", "cp949", "cp950"}
+_MULTIBYTE = {
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "euc_kr",
+    "euc_jp",
+    "shift_jis",
+    "cp932",
+    "cp949",
+    "cp950",
+}
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312_80": "gb18030", "ascii": "utf-8"}
 
 

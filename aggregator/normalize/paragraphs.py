@@ -1,0 +1,65 @@
+"""From the lines of the article block to the article's paragraphs.
+
+The block found by `content` still carries the headline, the date/source line, a share bar,
+sometimes "相关新闻" lists and the pager. Above the first paragraph of running text, lines
+that are the title, carry a date or a 来源/作者 label, or are credits alone are the article
+header, not body. Below it, furniture and link lists are dropped and a "related articles"
+header ends the body. Short lines among paragraphs (subheadings, "编者按") and closing
+lines (a signature, a date, "来源：… 编辑：…") are kept: they are part of what was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aggregator.dates import zone
+from aggregator.normalize.boilerplate import is_furniture, starts_list
+from aggregator.normalize.content import is_running_text
+from aggregator.normalize.credits import credits_in_line
+from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.lines import Line
+
+_HEADER_LABEL = re.compile(
+    r"(?:来源|来自|出处|作者|发布|发表|更新|时间|日期|编辑|责编|浏览|阅读|点击|字号|原标题|"
+    r"Source|Posted|Published|Updated|By|Date)\s*[:：]?",
+    re.IGNORECASE,
+)
+_MAX_HEADER_LINE = 100
+_LINK_LINE_DENSITY = 0.5
+_UTC = zone("UTC")
+
+
+def article_paragraphs(
+    block: tuple[Line, ...], title: Line | None, title_text: str | None
+) -> list[Line]:
+    """The lines of `block` that are the article's own paragraphs, in order."""
+    lines = list(block)
+    if title is not None and title in lines[:12]:
+        lines = lines[lines.index(title) + 1 :]
+    kept: list[Line] = []
+    in_body = False
+    for line in lines:
+        if is_furniture(line.text) or line.link_density > _LINK_LINE_DENSITY:
+            continue
+        if not in_body:
+            if is_running_text(line):
+                in_body = True
+            elif _is_header_line(line.text, title_text):
+                continue
+        elif starts_list(line.text):
+            break
+        kept.append(line)
+    return kept
+
+
+def _is_header_line(text: str, title_text: str | None) -> bool:
+    """A headline, date/source line or bare credit above (or a date below) the body."""
+    if title_text and _key(text) == _key(title_text):
+        return True
+    if len(text) > _MAX_HEADER_LINE or text.rstrip().endswith(("。", "！", "？")):
+        return False
+    return bool(_HEADER_LABEL.search(text) or find_dates(text, _UTC) or credits_in_line(text))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()

@@ -1,0 +1,85 @@
+"""The article's own title, not the site name or the `<title>` suffix.
+
+`<title>` usually reads "标题_栏目_网站" or "Site - Headline", so its parts are candidates,
+and the visible line that repeats one of them (a heading above the article) confirms which
+part is the headline. Without such a line, og:title and friends, then the first heading,
+then the longest part of `<title>` are used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aggregator.normalize.lines import Line, squash_spaces
+from aggregator.normalize.metadata import PageMeta, jsonld_text
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|｜·:]+\s+|\s*[_|｜]\s*|\s*-{2,}\s*|\s*—{1,2}\s*|\s+::\s+")
+_MIN_TITLE_CHARS = 4
+_MAX_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class TitleChoice:
+    """The chosen title and the page line that shows it (None if it came from metadata)."""
+
+    text: str | None
+    line: Line | None
+
+
+def find_title(lines: list[Line], meta: PageMeta) -> TitleChoice:
+    html_title = meta.html_title
+    parts = [part for part in _TITLE_SEPARATORS.split(html_title) if len(part) >= 2]
+    meta_title = meta.first("og:title", "twitter:title", "articletitle", "title", "headline")
+    meta_title = meta_title or jsonld_text(meta.jsonld.get("headline"))
+    targets = [t for t in (meta_title, html_title, *parts) if t and len(t) >= _MIN_TITLE_CHARS]
+
+    best: Line | None = None
+    for line in lines:
+        text = line.text
+        if not (_MIN_TITLE_CHARS <= len(text) <= _MAX_TITLE_CHARS) or line.link_density > 0.5:
+            continue
+        if any(_same_title(text, target) for target in targets) and (
+            best is None or _title_rank(line) > _title_rank(best)
+        ):
+            best = line
+    if best is not None:
+        return TitleChoice(best.text, best)
+    if meta_title:
+        return TitleChoice(_strip_site_suffix(meta_title), None)
+    heading = next(
+        (
+            line
+            for line in lines
+            if line.in_heading and line.chars >= _MIN_TITLE_CHARS and line.link_density < 0.5
+        ),
+        None,
+    )
+    if heading is not None:
+        return TitleChoice(heading.text, heading)
+    if parts:
+        return TitleChoice(max(parts, key=len), None)
+    return TitleChoice(html_title or None, None)
+
+
+def _same_title(text: str, target: str) -> bool:
+    """Whether a visible line shows `target` (whitespace and case aside)."""
+    a, b = _key(text), _key(target)
+    if not a or not b:
+        return False
+    return a == b or (len(a) >= 6 and b.startswith(a) and len(a) >= 0.4 * len(b))
+
+
+def _title_rank(line: Line) -> tuple[int, int]:
+    # The headline is the longest part of <title> shown on the page (the site name is
+    # shorter); a heading tag breaks ties.
+    return (line.chars, int(line.in_heading))
+
+
+def _strip_site_suffix(title: str) -> str:
+    parts = [part for part in _TITLE_SEPARATORS.split(title) if part]
+    return max(parts, key=len) if len(parts) > 1 else title
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", squash_spaces(text)).lower()
