@@ -94,9 +94,14 @@ _MIN_BODY_SCORE = 20
 
 @dataclass(frozen=True)
 class ContentBlock:
-    """The element holding the article body and its lines, in reading order."""
+    """The article body: a run of consecutive children of `element` and their lines.
+
+    `parts` are the children (elements, or lines of text sitting directly in `element`) in
+    the run, in order; `lines` are all visible lines inside them.
+    """
 
     element: HtmlElement
+    parts: tuple[HtmlElement | Line, ...]
     lines: tuple[Line, ...]
 
 
@@ -117,27 +122,90 @@ def is_running_text(line: Line) -> bool:
 def find_content(
     root: HtmlElement, lines: list[Line], selector: str | None = None
 ) -> ContentBlock | None:
-    """The block of the article body, chosen by `selector` if given, else by the vote."""
+    """The article body, chosen by `selector` if given, else by the vote.
+
+    The vote picks, over every element, the run of consecutive children with the highest
+    total (a maximum-sum run, Kadane's algorithm): on table layouts the paragraphs are often
+    siblings of sidebars inside one cell, so whole elements alone are not enough.
+    """
     if selector:
         chosen = _select(root, selector)
         if chosen is not None:
-            return ContentBlock(chosen, tuple(_lines_under(chosen, lines)))
-    scores: dict[HtmlElement, float] = {}
+            return ContentBlock(chosen, (chosen,), tuple(_lines_under(chosen, lines)))
     polarity: dict[HtmlElement, int] = {}
-    for line in lines:
-        weight = _line_weight(line, _inside_negative(line.owner, polarity))
+    weights = [_line_weight(line, _inside_negative(line.owner, polarity)) for line in lines]
+    subtree: dict[HtmlElement, float] = {}
+    direct: dict[HtmlElement, list[int]] = {}
+    span: dict[HtmlElement, tuple[int, int]] = {}
+    for position, line in enumerate(lines):
+        direct.setdefault(line.owner, []).append(position)
         element: HtmlElement | None = line.owner
         while element is not None:
-            scores[element] = scores.get(element, 0.0) + weight
+            subtree[element] = subtree.get(element, 0.0) + weights[position]
+            first, _ = span.get(element, (position, position))
+            span[element] = (first, position)
             element = element.getparent()
-    if not scores:
+    best: tuple[float, HtmlElement, int, int, list] | None = None
+    for element in span:
+        parts = _ordered_parts(element, direct.get(element, []), span)
+        scores = [
+            weights[part] if isinstance(part, int) else subtree.get(part, 0.0) for part in parts
+        ]
+        total, start, end = _best_run(scores)
+        if _polarity(element, polarity) > 0 and start == 0 and end == len(parts) - 1:
+            total *= _POSITIVE_BONUS
+        if best is None or total > best[0]:
+            best = (total, element, start, end, parts)
+    if best is None or best[0] < _MIN_BODY_SCORE:
         return None
-    best = max(
-        scores, key=lambda el: scores[el] * (_POSITIVE_BONUS if _polarity(el, polarity) > 0 else 1)
+    _, element, start, end, parts = best
+    while start > 0 and not isinstance(parts[start - 1], int) and parts[start - 1] not in span:
+        start -= 1  # a lead image (a child without text) belongs to the body after it
+    chosen_parts = parts[start : end + 1]
+    spans = [_line_span(part, span) for part in chosen_parts]
+    first = min(s[0] for s in spans if s is not None)
+    last = max(s[1] for s in spans if s is not None)
+    return ContentBlock(
+        element,
+        tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
+        tuple(lines[first : last + 1]),
     )
-    if scores[best] < _MIN_BODY_SCORE:
-        return None
-    return ContentBlock(best, tuple(_lines_under(best, lines)))
+
+
+def _ordered_parts(
+    element: HtmlElement, own: list[int], span: dict[HtmlElement, tuple[int, int]]
+) -> list:
+    """Children of `element` and the positions of its own lines, in document order."""
+    parts: list = []
+    pending = list(own)
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        child_span = span.get(child)
+        if child_span is not None:
+            while pending and pending[0] < child_span[0]:
+                parts.append(pending.pop(0))
+        parts.append(child)
+    parts += pending
+    return parts
+
+
+def _best_run(scores: list[float]) -> tuple[float, int, int]:
+    """Maximum-sum run of consecutive scores: (sum, first, last)."""
+    best = (float("-inf"), 0, 0)
+    running, start = 0.0, 0
+    for position, score in enumerate(scores):
+        if running <= 0:
+            running, start = score, position
+        else:
+            running += score
+        if running > best[0]:
+            best = (running, start, position)
+    return best
+
+
+def _line_span(part, span: dict[HtmlElement, tuple[int, int]]) -> tuple[int, int] | None:
+    return (part, part) if isinstance(part, int) else span.get(part)
 
 
 def _select(root: HtmlElement, selector: str) -> HtmlElement | None:

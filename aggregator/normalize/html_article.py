@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from aggregator.dates import to_iso
 from aggregator.models import Credit
-from aggregator.normalize.content import find_content
+from aggregator.normalize.content import find_content, is_running_text
 from aggregator.normalize.credits import (
     authors_of,
     byline_names,
@@ -59,8 +59,9 @@ def read_html_article(
 ) -> Record:
     meta = read_meta(root)
     lines = page_lines(root)
-    title = find_title(lines, meta)
     block = find_content(root, lines, selector)
+    first_text = _first_running_text(block.lines) if block is not None else None
+    title = find_title(lines, meta, first_text)
     if block is None:
         notes.append("no article body found: the page looks like a list, index or empty page")
         kept: list[Line] = []
@@ -91,7 +92,7 @@ def read_html_article(
         tz=tz,
         month_first=(language or "").startswith("en"),
     )
-    images = article_images(block.element, base_url) if block is not None else []
+    images = article_images(block.parts, base_url) if block is not None else []
     caption_elements = {
         id(found.caption_element) for found in images if found.caption_element is not None
     }
@@ -105,9 +106,7 @@ def read_html_article(
     section = section_from_meta(meta) or section_in_breadcrumb(
         lines, title_index if title_index is not None else (body_start or 0)
     )
-    html = (
-        body_html(block.element, block.lines, kept, base_url) if block is not None and kept else ""
-    )
+    html = body_html(block, kept, base_url) if block is not None and kept else ""
 
     if title.text is None:
         notes.append("no title found")
@@ -134,6 +133,10 @@ def read_html_article(
         images=tuple(found.image for found in images),
         notes=tuple(notes),
     )
+
+
+def _first_running_text(block_lines: tuple[Line, ...]) -> int | None:
+    return next((line.index for line in block_lines if is_running_text(line)), None)
 
 
 def _header(lines: list[Line], title_index: int | None, body_start: int | None) -> list[Line]:

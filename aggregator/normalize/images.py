@@ -38,11 +38,12 @@ class FoundImage:
     caption_element: HtmlElement | None
 
 
-def article_images(block: HtmlElement, base_url: str | None) -> list[FoundImage]:
-    """The images inside the article block, in order, without duplicates."""
+def article_images(parts: tuple, base_url: str | None) -> list[FoundImage]:
+    """The images inside the body's parts (elements), in order, without duplicates."""
     found: list[FoundImage] = []
     seen: set[str] = set()
-    for img in block.iter("img"):
+    imgs = [img for part in parts if isinstance(part, HtmlElement) for img in part.iter("img")]
+    for img in imgs:
         src = image_source(img)
         if not src or src.startswith("data:") or _ICON_NAMES.search(src) or _is_tiny(img):
             continue

@@ -64,6 +64,7 @@ _URL_DATES = (
 _HEADER_LINES_AFTER_TITLE = 15
 _HEADER_LINES_BEFORE_BODY = 8
 _MAX_DATE_LINE = 120
+_CLOSING_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,9 @@ def find_article_dates(
         if from_url:
             published, origin = from_url, "url"
         elif body_start is not None and body_end is not None:
-            inside = _visible_date(
-                lines[body_start : body_end + 1], tz, month_first, max_chars=None
-            )
+            # The article's own closing lines count too ("——《北京之春》1998年3月号").
+            closing = lines[body_start : body_end + 1 + _CLOSING_LINES]
+            inside = _visible_date(closing, tz, month_first, max_chars=None)
             if inside:
                 published, origin = inside, "article text"
     updated = meta_updated or visible_updated

@@ -17,6 +17,11 @@ from aggregator.normalize.metadata import PageMeta, jsonld_text
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|｜·:]+\s+|\s*[_|｜]\s*|\s*-{2,}\s*|\s*—{1,2}\s*|\s+::\s+")
 _MIN_TITLE_CHARS = 4
 _MAX_TITLE_CHARS = 200
+_LINES_ABOVE_BODY = 5
+_ENDS_SENTENCE = re.compile(r"[。！？：:，,]$")
+_NOT_A_HEADLINE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]|来源|作者|记者|编辑|发布|时间|日期|点击|浏览|首页|当前位置|您的位置|>"
+)
 
 
 @dataclass(frozen=True)
@@ -27,19 +32,21 @@ class TitleChoice:
     line: Line | None
 
 
-def find_title(lines: list[Line], meta: PageMeta) -> TitleChoice:
+def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None) -> TitleChoice:
+    """The headline; `body_start` is the first line of the article text, if known."""
     html_title = meta.html_title
     parts = [part for part in _TITLE_SEPARATORS.split(html_title) if len(part) >= 2]
     meta_title = meta.first("og:title", "twitter:title", "articletitle", "title", "headline")
     meta_title = meta_title or jsonld_text(meta.jsonld.get("headline"))
     targets = [t for t in (meta_title, html_title, *parts) if t and len(t) >= _MIN_TITLE_CHARS]
+    target_keys = {_key(target) for target in targets} - {""}
 
     best: Line | None = None
     for line in lines:
         text = line.text
         if not (_MIN_TITLE_CHARS <= len(text) <= _MAX_TITLE_CHARS) or line.link_density > 0.5:
             continue
-        if any(_same_title(text, target) for target in targets) and (
+        if _shows_title(_key(text), target_keys) and (
             best is None or _title_rank(line) > _title_rank(best)
         ):
             best = line
@@ -47,6 +54,11 @@ def find_title(lines: list[Line], meta: PageMeta) -> TitleChoice:
         return TitleChoice(best.text, best)
     if meta_title:
         return TitleChoice(_strip_site_suffix(meta_title), None)
+    above = _line_above_body(lines, body_start)
+    if above is not None:
+        # <title> is not shown on the page (a generic "显示", the site name): the headline
+        # is the line just above the article text.
+        return TitleChoice(above.text, above)
     heading = next(
         (
             line
@@ -62,12 +74,31 @@ def find_title(lines: list[Line], meta: PageMeta) -> TitleChoice:
     return TitleChoice(html_title or None, None)
 
 
-def _same_title(text: str, target: str) -> bool:
-    """Whether a visible line shows `target` (whitespace and case aside)."""
-    a, b = _key(text), _key(target)
-    if not a or not b:
+def _line_above_body(lines: list[Line], body_start: int | None) -> Line | None:
+    """The first plausible headline among the few lines above the article text."""
+    if body_start is None:
+        return None
+    for line in lines[max(0, body_start - _LINES_ABOVE_BODY) : body_start]:
+        text = line.text
+        if (
+            _MIN_TITLE_CHARS <= len(text) <= _MAX_TITLE_CHARS
+            and line.link_density < 0.5
+            and not _ENDS_SENTENCE.search(text)
+            and not _NOT_A_HEADLINE.search(text)
+        ):
+            return line
+    return None
+
+
+def _shows_title(key: str, target_keys: set[str]) -> bool:
+    """Whether a visible line (as a key) shows one of the titles (whitespace and case aside)."""
+    if not key:
         return False
-    return a == b or (len(a) >= 6 and b.startswith(a) and len(a) >= 0.4 * len(b))
+    if key in target_keys:
+        return True
+    return len(key) >= 6 and any(
+        t.startswith(key) and len(key) >= 0.4 * len(t) for t in target_keys
+    )
 
 
 def _title_rank(line: Line) -> tuple[int, int]:
