@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 from aggregator.normalize.boilerplate import is_furniture
 from aggregator.normalize.lines import Line
 
-_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、：“”,.;!?]")
+_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、“”,.;!?]")
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _POSITIVE_WORDS = frozenset(
     [

@@ -173,7 +173,10 @@ def _role_then_names(text: str) -> list[Credit]:
         if end:
             segment = segment[: end.start()]
         segment, role = _trailing_role(segment, role)
-        names = split_names(segment, require_surname=True)
+        # After an explicit "编辑：" any name counts; a name after a bare space or glued to
+        # the role word must start with a common surname ("记者 了解到" is prose).
+        labelled = bool(re.search(r"[:：/]", match["sep"]))
+        names = split_names(segment, require_surname=not labelled)
         if match["sep"] or (names and len(names) == 1 and stop == len(text.rstrip())):
             # A role word glued to the next characters ("记者胡晓蓉") is a credit only when
             # one name ends the text; otherwise it is prose ("记者了解到").

@@ -76,7 +76,8 @@ def read_html_article(
     title_index = title.line.index if title.line is not None else None
     body_start = kept[0].index if kept else None
     body_end = kept[-1].index if kept else None
-    header = _header(lines, title_index, body_start)
+    first_text = next((line.index for line in kept if is_running_text(line)), body_start)
+    header = _header(lines, title_index, first_text)
     tail = lines[body_end + 1 : body_end + 1 + _TAIL_LINES] if body_end is not None else []
 
     language = article_language(
@@ -170,6 +171,7 @@ def _credits(
             dateline is not None and position < dateline
         )
         found += credits_in_paragraph(line.text, caption=is_caption, last=position == len(kept) - 1)
+        found += credits_in_line(line.text)  # a byline or editor line among the paragraphs
     for line in tail:
         found += credits_in_line(line.text)
     if not any(credit.role != "editor" for credit in found):

@@ -29,6 +29,10 @@ _PHOTO_CREDIT_END = re.compile(
     r"(?:摄|摄影|供图|图片来源\S*|photo\S*|reporter\s+[A-Z][\w\s]+)\s*[)）]?$", re.IGNORECASE
 )
 _MAX_CAPTION_CHARS = 300
+# A centred block or one named like a caption may be longer (translated captions are).
+_MAX_MARKED_CAPTION_CHARS = 600
+# A centred block or one named like a caption may be longer (translated captions are).
+_MAX_MARKED_CAPTION_CHARS = 600
 _MIN_SIDE = 40
 
 
@@ -97,10 +101,12 @@ def _caption(img: HtmlElement) -> tuple[str | None, HtmlElement | None]:
 
 def _reads_like_caption(element: HtmlElement) -> bool:
     text = squash_spaces(element.text_content())
-    if not text or len(text) > _MAX_CAPTION_CHARS or element.find(".//img") is not None:
+    if not text or len(text) > _MAX_MARKED_CAPTION_CHARS or element.find(".//img") is not None:
         return False
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    centred = element.get("align", "").lower() == "center" or _CENTERED.search(
-        element.get("style") or ""
+    centred = (element.get("align") or "").lower() == "center" or bool(
+        _CENTERED.search(element.get("style") or "")
     )
-    return bool(_CAPTION_NAMES.search(names) or centred or _PHOTO_CREDIT_END.search(text))
+    if _CAPTION_NAMES.search(names) or centred:
+        return True
+    return len(text) <= _MAX_CAPTION_CHARS and bool(_PHOTO_CREDIT_END.search(text))

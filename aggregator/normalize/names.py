@@ -53,7 +53,7 @@ _COMPOUND_SURNAMES = frozenset(
 # Words that sit next to names in credits but are not names.
 _NOT_NAME = re.compile(
     r"报道|记者|编辑|通讯|摄影|实习|作者|来源|发布|时间|责任|编者|客户端|日电|本报|本刊|本台|本网"
-    r"|新华|网|报|社|台|站|中心|委员会|政府|公司|集团|部门|我们|大家|自己|他们|今天|昨天"
+    r"|新华|网|报|社|台|站|中心|委员会|政府|公司|集团|部门|我们|大家|自己|他们|今天|昨天|佚名|不详|未知"
 )
 _HAN_NAME = re.compile(rf"[{HAN}]{{2,4}}|[{HAN}]{{2,8}}·[{HAN}]{{2,8}}")
 _LATIN_WORD = re.compile(r"[A-Z][a-zA-Z'’\-.]*")

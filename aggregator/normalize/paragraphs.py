@@ -42,10 +42,9 @@ def article_paragraphs(
         if is_furniture(line.text) or line.link_density > _LINK_LINE_DENSITY:
             continue
         if not in_body:
-            if is_running_text(line):
-                in_body = True
-            elif _is_header_line(line.text, title_text):
+            if _is_header_line(line.text, title_text):
                 continue
+            in_body = is_running_text(line)
         elif starts_list(line.text):
             break
         kept.append(line)

@@ -8,6 +8,7 @@ attributes, only http(s)/mailto links, `rel="noopener noreferrer"` on anchors.
 from __future__ import annotations
 
 import contextlib
+import html
 from urllib.parse import urljoin
 
 import lxml.html
@@ -77,7 +78,7 @@ def body_html(block: ContentBlock, kept: list[Line], base_url: str | None) -> st
     for part in block.parts:
         if isinstance(part, Line):
             if id(part) in kept_ids:
-                pieces.append(f"<p>{nh3.clean_text(part.text)}</p>")
+                pieces.append(f"<p>{html.escape(part.text, quote=False)}</p>")
             continue
         if part.getparent() is None and part is not block.element:
             continue  # dropped above
@@ -109,7 +110,7 @@ def _absolute_links(element: HtmlElement, base_url: str) -> None:
 
 def paragraphs_html(paragraphs: list[str]) -> str:
     """HTML for a text capture: one escaped <p> per paragraph."""
-    return "".join(f"<p>{nh3.clean_text(text)}</p>" for text in paragraphs)
+    return "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
 
 
 def _owners_only_of_dropped(block: ContentBlock, kept: list[Line]) -> list[HtmlElement]:

@@ -16,7 +16,7 @@ from aggregator.normalize.metadata import PageMeta, jsonld_text
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|｜·:]+\s+|\s*[_|｜]\s*|\s*-{2,}\s*|\s*—{1,2}\s*|\s+::\s+")
 _MIN_TITLE_CHARS = 4
-_MAX_TITLE_CHARS = 200
+_MAX_TITLE_CHARS = 400
 _LINES_ABOVE_BODY = 5
 _ENDS_SENTENCE = re.compile(r"[。！？：:，,]$")
 _NOT_A_HEADLINE = re.compile(
@@ -40,6 +40,7 @@ def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None)
     meta_title = meta_title or jsonld_text(meta.jsonld.get("headline"))
     targets = [t for t in (meta_title, html_title, *parts) if t and len(t) >= _MIN_TITLE_CHARS]
     target_keys = {_key(target) for target in targets} - {""}
+    meta_key = _key(meta_title or "")
 
     best: Line | None = None
     for line in lines:
@@ -47,7 +48,7 @@ def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None)
         if not (_MIN_TITLE_CHARS <= len(text) <= _MAX_TITLE_CHARS) or line.link_density > 0.5:
             continue
         if _shows_title(_key(text), target_keys) and (
-            best is None or _title_rank(line) > _title_rank(best)
+            best is None or _title_rank(line, meta_key) > _title_rank(best, meta_key)
         ):
             best = line
     if best is not None:
@@ -101,10 +102,11 @@ def _shows_title(key: str, target_keys: set[str]) -> bool:
     )
 
 
-def _title_rank(line: Line) -> tuple[int, int]:
-    # The headline is the longest part of <title> shown on the page (the site name is
+def _title_rank(line: Line, meta_key: str) -> tuple[bool, int, bool]:
+    # The line showing the meta headline (og:title, ArticleTitle) wins; otherwise the
+    # headline is the longest part of <title> shown on the page (the site name is
     # shorter); a heading tag breaks ties.
-    return (line.chars, int(line.in_heading))
+    return (bool(meta_key) and _key(line.text) == meta_key, line.chars, line.in_heading)
 
 
 def _strip_site_suffix(title: str) -> str:
