@@ -135,7 +135,7 @@ def credits_in_paragraph(text: str, *, caption: bool = False, last: bool = False
 
 def byline_names(text: str) -> list[Credit]:
     """A line that is nothing but one to three names (a byline under the headline)."""
-    if len(text) > 20:
+    if len(text) > 20 or not re.search(rf"[{HAN}]", text):
         return []
     names = split_names(text, require_surname=True)
     if not names or len(names) > 3:

@@ -69,6 +69,10 @@ def is_han_name(token: str, *, require_surname: bool = False) -> bool:
     """Whether `token` can be a Chinese personal name (2–4 characters, or X·Y)."""
     if not _HAN_NAME.fullmatch(token) or _NOT_NAME.search(token):
         return False
+    if len(token) == 4 and token[:2] not in _COMPOUND_SURNAMES:
+        # Four-character names are rare outside compound surnames (欧阳…); a four-character
+        # token after "记者：" is more often prose ("您怎么看").
+        require_surname = True
     return not require_surname or has_common_surname(token)
 
 
