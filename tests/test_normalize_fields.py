@@ -208,3 +208,25 @@ def test_summary_shows_fields_and_body():
     assert summary.startswith("Title:     Budget approved after long night\n")
     assert "Authors:   Jane Doe" in summary
     assert summary.rstrip().endswith("funds road repairs.")
+
+
+def _page(head: str, body: str) -> str:
+    paragraphs = (
+        "<p>正文第一段，内容足够长，带有标点符号。</p><p>正文第二段，也有足够的文字和标点。</p>"
+    )
+    body = f"<h1>一个标题</h1>{body}<div>{paragraphs}</div>"
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_metadata_instant_is_shown_in_the_pages_own_offset():
+    head = '<meta property="article:published_time" content="2022-02-06T12:48:06+00:00">'
+    record = normalize(_page(head, "<p>发表时间： 06/02/2022 - 13:48</p>"))
+    assert record.published == "2022-02-06T13:48:06+01:00"
+    assert normalize(_page(head, "")).published == "2022-02-06T12:48:06+00:00"
+
+
+def test_official_document_date_wins_over_the_cms_publish_time():
+    head = '<meta name="PubDate" content="2022-01-28 00:00:00">'
+    cells = "<table><tr><td>成文日期：</td><td>2022年01月27日</td></tr></table>"
+    assert normalize(_page(head, cells)).published == "2022-01-27T00:00:00+08:00"
+    assert normalize(_page(head, "")).published == "2022-01-28T00:00:00+08:00"

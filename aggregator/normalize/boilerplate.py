@@ -17,7 +17,7 @@ _FURNITURE_LINE = re.compile(
     r"|字号|字体|默认|大|中|小|加大|减小|放大|缩小|繁体|简体|繁體|简|繁|无障碍|长者模式|朗读"
     r"|分享(?:到|至)?|微信|微博|QQ空间|QQ|朋友圈|空间|复制链接|扫一扫|二维码|纠错|我要纠错"
     r"|发表评论|我来说两句|评论|点赞|举报|登录|注册|\d+|更多|more|top|print|share|close"
-    r"|email|tweet|facebook|twitter|linkedin|whatsapp|reddit|comments?|advertisement|ad"
+    r"|email|tweet|facebook|twitter|linkedin|whatsapp|reddit|comments?|advertisement|ad|广告"
     r"|正文|全文|摘要|首页|上一页|下一页|尾页|第\s*\d+\s*页|共\s*\d+\s*页|[/|｜·•]"
     r")[\s\]】)）>:：|｜/]*$",
     re.IGNORECASE,

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from dateutil import parser as dateutil_parser
 
 _TIME = (
-    r"(?:\s*(?:T|\s)?\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)"
+    r"(?:\s*(?:T|\s|\s*[-–,|@]\s*)?\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)"
     r"(?:\s*[:：分]\s*(?P<S>[0-5]\d)(?:\.\d+)?)?\s*秒?"
     r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
     r"(?P<tz>\s*(?:Z|[+-][01]\d:?[0-5]\d)(?![\d]))?)?"

@@ -86,7 +86,7 @@ def read_html_article(
     dates = find_article_dates(
         meta,
         lines,
-        title_index=title_index,
+        header,
         body_start=body_start,
         body_end=body_end,
         url=url,

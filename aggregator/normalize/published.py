@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from aggregator.dates import parse_datetime
 from aggregator.normalize.datetext import PRECISIONS, FoundDate, find_dates
@@ -61,10 +61,10 @@ _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})[-_/]?(?P<m>[01]?\d)[-_/](?P<d>[0-3]?\d)(?!\d)"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
 )
-_HEADER_LINES_AFTER_TITLE = 15
-_HEADER_LINES_BEFORE_BODY = 8
 _MAX_DATE_LINE = 120
 _CLOSING_LINES = 3
+_LABEL_CELL = re.compile(r"^[^\d:：]{2,8}[:：]$")
+_DOCUMENT_DATE_LABEL = re.compile(r"(?:成文|印发|发文|签发)(?:日期|时间)\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class ArticleDates:
 def find_article_dates(
     meta: PageMeta,
     lines: list[Line],
+    header: list[Line],
     *,
-    title_index: int | None,
     body_start: int | None,
     body_end: int | None,
     url: str | None,
@@ -87,12 +87,17 @@ def find_article_dates(
 ) -> ArticleDates:
     meta_published = _meta_date(meta, _PUBLISHED_META, "datePublished", tz)
     meta_updated = _meta_date(meta, _UPDATED_META, "dateModified", tz)
-    header = _header_lines(lines, title_index, body_start)
+    header = _join_label_cells(header)
+    document_date = _document_date(header, tz, month_first)
     visible = _visible_date(header, tz, month_first)
     visible_updated = _labelled_update(header, tz, month_first)
 
     published, origin = None, None
-    if (
+    if document_date:
+        # An official document's own date (成文日期) is its date of issue; the CMS
+        # publish time (PubDate, 发布日期) is when the web copy went up.
+        published, origin = document_date, "document date"
+    elif (
         meta_published
         and visible
         and visible.moment.date() == meta_published.moment.date()
@@ -100,7 +105,7 @@ def find_article_dates(
     ):
         published, origin = visible, "date line"
     elif meta_published:
-        published, origin = meta_published, "metadata"
+        published, origin = _as_shown(meta_published, lines, tz, month_first), "metadata"
     elif visible:
         published, origin = visible, "date line"
     else:
@@ -142,16 +147,61 @@ def _meta_date(
     return None
 
 
-def _header_lines(lines: list[Line], title_index: int | None, body_start: int | None) -> list[Line]:
-    """The lines between the headline and the start of the body, where the date line sits."""
-    if title_index is not None:
-        end = title_index + 1 + _HEADER_LINES_AFTER_TITLE
-        if body_start is not None and body_start > title_index:
-            end = min(end, body_start + 2)
-        return lines[title_index:end]
-    if body_start is not None:
-        return lines[max(0, body_start - _HEADER_LINES_BEFORE_BODY) : body_start + 2]
-    return []
+def _as_shown(found: FoundDate, lines: list[Line], tz: tzinfo, month_first: bool) -> FoundDate:
+    """The metadata instant in the offset the page itself shows it in, when a labelled date
+    line gives the same instant as local wall-clock time (meta 12:48Z, page "13:48" → +01:00).
+    """
+    if found.moment.utcoffset() is None:
+        return found
+    instant = found.moment.astimezone(UTC).replace(tzinfo=None, second=0)
+    for line in lines:
+        if line.link_density > 0.5 or len(line.text) > _MAX_DATE_LINE:
+            continue
+        if not _DATE_LABEL.search(line.text):
+            continue
+        for shown in find_dates(line.text, tz, month_first=month_first):
+            if not shown.has_time or shown.moment.tzinfo is not tz:
+                continue
+            offset = shown.moment.replace(tzinfo=None, second=0) - instant
+            quarters, remainder = divmod(offset.total_seconds(), 900)
+            if remainder == 0 and abs(offset) <= timedelta(hours=14):
+                local = found.moment.astimezone(timezone(timedelta(minutes=15 * quarters)))
+                return FoundDate(local, found.precision, found.start, found.end)
+    return found
+
+
+def _join_label_cells(lines: list[Line]) -> list[Line]:
+    """Label and value in separate cells ("成文日期：" | "2022年01月27日") read as one line."""
+    joined: list[Line] = []
+    skip = False
+    for position, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[position + 1] if position + 1 < len(lines) else None
+        if following is not None and _LABEL_CELL.match(line.text):
+            joined.append(
+                Line(
+                    f"{line.text}{following.text}",
+                    line.link_chars + following.link_chars,
+                    line.owner,
+                    line.index,
+                )
+            )
+            skip = True
+        else:
+            joined.append(line)
+    return joined
+
+
+def _document_date(lines: list[Line], tz: tzinfo, month_first: bool) -> FoundDate | None:
+    for line in lines:
+        label = _DOCUMENT_DATE_LABEL.search(line.text)
+        if label:
+            found = find_dates(line.text[label.end() :], tz, month_first=month_first)
+            if found:
+                return found[0]
+    return None
 
 
 def _visible_date(
