@@ -230,3 +230,25 @@ def test_official_document_date_wins_over_the_cms_publish_time():
     cells = "<table><tr><td>成文日期：</td><td>2022年01月27日</td></tr></table>"
     assert normalize(_page(head, cells)).published == "2022-01-27T00:00:00+08:00"
     assert normalize(_page(head, "")).published == "2022-01-28T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("[湖湘文化]陈天华《警世钟》ggjjzhzz 发表于 2005-9-15 11:46:00", "ggjjzhzz"),
+        ("由海姑娘张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论", "海姑娘"),
+        ("Posted by jsmith at 10:00", "jsmith"),
+    ],
+)
+def test_blog_posters(line, name):
+    assert credits_in_line(line) == [Credit(name, "author")]
+
+
+def test_pen_name_under_the_headline_but_not_a_share_button():
+    page = (
+        "<html><head><title>站点名称</title></head><body><p>我是怎样卷入八九民运的</p><p>{}</p>"
+        "<div><p>一九八九年四月，我在湖南张家界开一个全省教学研究会议。</p>"
+        "<p>按照惯例，会议安排了一天时间，让与会者去风景点游玩观赏。</p></div></body></html>"
+    )
+    assert normalize(page.format("茉莉")).authors == ("茉莉",)
+    assert normalize(page.format("<a href='#'>微信</a>")).authors == ()

@@ -97,6 +97,17 @@ _SEGMENT_END = re.compile(
     r"[。；;！？!?\d（()）【】\[\]<>《》\"“”]|\s{3,}|\s+(?:来源|时间|日期|发布)"
 )
 _MAX_CREDIT_LINE = 80
+_POSTED_BY = re.compile(
+    r"由\s*([^\s@]{2,16}?)\s*(?:张贴|发表|发布)\b"
+    r"|(?:^|[\s》」\]】|｜])([^\s》」\]】|｜:：]{2,16})\s*(?:发表于|发布于|张贴于|posted\s+(?:on|at))\s*(?=[12]\d{3})"
+    r"|\bPosted by\s+([A-Za-z0-9_.\-]{2,30}(?-i:\s[A-Z][a-z]+)?)",
+    re.IGNORECASE,
+)
+_LABEL_WORD = re.compile(
+    r"正文|摘要|简介|导读|导语|前言|编者|评论|图片|视频|专题|通知|公告|附件|来源|目录|首页|详情|内容|全文"
+    r"|原文|概述|背景|声明|说明|相关|推荐|阅读|分享|打印|关闭|返回|更多|标签|作者|记者|编辑|责编|点击"
+)
+_NOT_A_POSTER = re.compile(r"本文|文章|本帖|帖子|此文|网站|管理员|admin", re.IGNORECASE)
 _MAX_CAPTION_CREDIT = 60
 
 
@@ -107,7 +118,7 @@ def credits_in_line(text: str) -> list[Credit]:
     found = _role_then_names(text)
     for bracketed in _BRACKETED.findall(text):
         found += _bracket_credits(bracketed, allow_bare=False)
-    return _unique(found)
+    return _unique(found + poster_in_line(text))
 
 
 def credits_in_paragraph(text: str, *, caption: bool = False, last: bool = False) -> list[Credit]:
@@ -133,10 +144,28 @@ def credits_in_paragraph(text: str, *, caption: bool = False, last: bool = False
     return _unique(found)
 
 
-def byline_names(text: str) -> list[Credit]:
-    """A line that is nothing but one to three names (a byline under the headline)."""
+def poster_in_line(text: str) -> list[Credit]:
+    """The author of a blog or forum post: "X 发表于 2005-9-15", "由X张贴 @ …", "Posted by X"."""
+    match = _POSTED_BY.search(text)
+    if not match:
+        return []
+    name = next(group for group in match.groups() if group)
+    if len(name) < 2 or re.fullmatch(r"[\d\W_]+", name) or _NOT_A_POSTER.search(name):
+        return []
+    return [Credit(name, "author")]
+
+
+def byline_names(text: str, *, under_headline: bool = False) -> list[Credit]:
+    """A line that is nothing but one to three names (a byline).
+
+    Names need a common surname, except for a single name on the line right under the
+    headline, where essays put a pen name ("茉莉") that no surname list knows.
+    """
     if len(text) > 20 or not re.search(rf"[{HAN}]", text):
         return []
+    text = text.strip()
+    if under_headline and re.fullmatch(rf"[{HAN}]{{2,3}}", text) and not _LABEL_WORD.search(text):
+        return [Credit(text, "author")]
     names = split_names(text, require_surname=True)
     if not names or len(names) > 3:
         return []

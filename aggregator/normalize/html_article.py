@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from aggregator.dates import to_iso
 from aggregator.models import Credit
+from aggregator.normalize.boilerplate import is_furniture
 from aggregator.normalize.content import find_content, is_running_text
 from aggregator.normalize.credits import (
     authors_of,
@@ -44,6 +45,7 @@ from aggregator.normalize.sanitize import body_html
 from aggregator.normalize.title import find_title
 
 _TAIL_LINES = 6
+_BRACKETED_NAME = re.compile(r"[\[【]\s*([^\[\]【】]{2,12}?)\s*[\]】]")
 _LABEL_ONLY = re.compile(r"^(?:作者|记者|撰文|文|编辑|责任编辑|By|Author)\s*[:：]?$", re.IGNORECASE)
 _DATELINE = re.compile(
     r"(?:电|讯|消息|报道|news|reports?)\s*[（(]|^[^。]{0,30}(?:电|讯)\s", re.IGNORECASE
@@ -164,7 +166,10 @@ def _credits(
             found += credits_in_line(f"{line.text.rstrip(':：')}：{header[position + 1].text}")
         near_title = title_index is not None and line.index - title_index <= 3
         if near_title or position == len(header) - 1:
-            found += byline_names(line.text)
+            plain = line.link_chars == 0 and not is_furniture(line.text)
+            found += byline_names(line.text, under_headline=near_title and plain)
+        for bracketed in _BRACKETED_NAME.findall(line.text):
+            found += byline_names(bracketed)  # "[ 黄宇 ] 来源：[ 国际金融报 ]"
     dateline = next((i for i, line in enumerate(kept[:6]) if _DATELINE.search(line.text)), None)
     for position, line in enumerate(kept):
         is_caption = id(line.owner) in caption_elements or (
@@ -182,13 +187,22 @@ def _credits(
 def _meta_authors(meta: PageMeta) -> list[str]:
     """Author names from meta tags / JSON-LD, when they name people rather than the site."""
     names = jsonld_names(meta.jsonld.get("author"))
-    value = meta.first("author", "article:author", "dc.creator", "byl", "sailthru.author")
+    value = meta.first(
+        "citation_author",
+        "citation_authors",
+        "dc.creator",
+        "author",
+        "article:author",
+        "byl",
+        "sailthru.author",
+    )
     if not names and value and not value.startswith("http"):
         names = [
             part.strip()
             for part in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", value.removeprefix("By "))
             if part.strip()
         ]
+    names = [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", n) for n in names]
     return [n for n in names if _person_like(n)]
 
 
