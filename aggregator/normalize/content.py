@@ -78,7 +78,6 @@ _NEGATIVE_WORDS = frozenset(
         "pagination",
         "login",
         "subscribe",
-        "widget",
         "social",
         "popup",
         "modal",
@@ -90,6 +89,8 @@ _POSITIVE_BONUS = 1.15
 _MIN_TEXT_CHARS = 10
 _LINK_LINE_DENSITY = 0.5
 _MIN_BODY_SCORE = 20
+_ITEM_TAGS = ("li",)
+_HEADLINE_LINK_CHARS = 15
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,11 @@ def find_content(
         if chosen is not None:
             return ContentBlock(chosen, (chosen,), tuple(_lines_under(chosen, lines)))
     polarity: dict[HtmlElement, int] = {}
-    weights = [_line_weight(line, _inside_negative(line.owner, polarity)) for line in lines]
+    teasers = _teaser_lines(lines)
+    weights = [
+        _line_weight(line, id(line) in teasers or _inside_negative(line.owner, polarity))
+        for line in lines
+    ]
     subtree: dict[HtmlElement, float] = {}
     direct: dict[HtmlElement, list[int]] = {}
     span: dict[HtmlElement, tuple[int, int]] = {}
@@ -170,6 +175,30 @@ def find_content(
         tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
         tuple(lines[first : last + 1]),
     )
+
+
+def _teaser_lines(lines: list[Line]) -> set[int]:
+    """Lines of list items that pair a headline link with a blurb: teasers of other articles.
+
+    An article body's own list items read as text; a "more stories" list item is a link to
+    another article (the headline) plus its summary, whatever the site calls its classes.
+    """
+    by_item: dict[HtmlElement, list[Line]] = {}
+    for line in lines:
+        item = (
+            next(line.owner.iterancestors(*_ITEM_TAGS), None)
+            if line.owner.tag not in _ITEM_TAGS
+            else line.owner
+        )
+        if item is not None:
+            by_item.setdefault(item, []).append(line)
+    teasers: set[int] = set()
+    for item_lines in by_item.values():
+        if len(item_lines) >= 2 and any(
+            line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS for line in item_lines
+        ):
+            teasers.update(id(line) for line in item_lines)
+    return teasers
 
 
 def _ordered_parts(
@@ -256,7 +285,9 @@ def _polarity(element: HtmlElement, cache: dict[HtmlElement, int]) -> int:
             if "trs" in words and "editor" in words:
                 value = 1
             elif words & _NEGATIVE_WORDS:
-                value = -1
+                # "article-body pagination-…" or "article-comments": mixed names count
+                # for neither side.
+                value = 0 if words & _POSITIVE_WORDS else -1
             elif words & _POSITIVE_WORDS:
                 value = 1
     cache[element] = value
