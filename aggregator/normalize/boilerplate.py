@@ -39,8 +39,10 @@ _FURNITURE_ANYWHERE = re.compile(
 _LIST_HEADER = re.compile(
     r"^[\s\[【(（]*(?:相关(?:新闻|报道|阅读|文章|链接|推荐|稿件|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|"
     r"猜你喜欢|热门文章|热门新闻|最新文章|最新新闻|更多新闻|精彩推荐|图片新闻|往期回顾|"
-    r"Related(?: Articles| Stories| News| Content)?|Read more|More from|Recommended|Most Read|"
-    r"You (?:may|might) also like|反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>]*$",
+    r"Related(?: Articles| Stories| News| Content| Topics)?|Read more|More from\b.*|"
+    r"Recommended(?: for you)?|Most (?:read|popular|viewed|shared)\b.*|Trending(?: now)?|"
+    r"Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
+    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>]*$",
     re.IGNORECASE,
 )
 

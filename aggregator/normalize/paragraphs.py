@@ -26,6 +26,7 @@ _HEADER_LABEL = re.compile(
 )
 _MAX_HEADER_LINE = 100
 _LINK_LINE_DENSITY = 0.5
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
 
@@ -38,17 +39,42 @@ def article_paragraphs(
         lines = lines[lines.index(title) + 1 :]
     kept: list[Line] = []
     in_body = False
+    list_box = None  # the element holding a "related articles" list being skipped
     for line in lines:
+        if list_box is not None:
+            if not is_running_text(line) or _inside(line.owner, list_box):
+                continue
+            list_box = None  # the article resumes after a box embedded in it
         if is_furniture(line.text) or line.link_density > _LINK_LINE_DENSITY:
+            continue
+        if _in_figure_caption(line):
             continue
         if not in_body:
             if _is_header_line(line.text, title_text):
                 continue
             in_body = is_running_text(line)
+            if not in_body and not _HAN.search(line.text):
+                # Above the first paragraph, Latin-script fragments are bylines, datelines,
+                # photo credits and gallery counters; Chinese pages put a kicker or
+                # subheading there ("【新春走基层】", "编者按"), which is kept.
+                continue
         elif starts_list(line.text):
-            break
+            list_box = line.owner.getparent() if line.owner.getparent() is not None else line.owner
+            continue
         kept.append(line)
     return kept
+
+
+def _inside(element, container) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _in_figure_caption(line: Line) -> bool:
+    """A line of a <figure>/<figcaption>: a photo caption or credit, not a paragraph."""
+    owner = line.owner
+    return owner.tag in ("figure", "figcaption") or any(
+        True for _ in owner.iterancestors("figure", "figcaption")
+    )
 
 
 def _is_header_line(text: str, title_text: str | None) -> bool:
