@@ -89,6 +89,7 @@ _POSITIVE_BONUS = 1.15
 _MIN_TEXT_CHARS = 10
 _LINK_LINE_DENSITY = 0.5
 _MIN_BODY_SCORE = 20
+_TIGHT_SHARE = 0.8
 _ITEM_TAGS = ("li",)
 _HEADLINE_LINK_CHARS = 15
 
@@ -150,7 +151,7 @@ def find_content(
             first, _ = span.get(element, (position, position))
             span[element] = (first, position)
             element = element.getparent()
-    best: tuple[float, HtmlElement, int, int, list] | None = None
+    runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]] = {}
     for element in span:
         parts = _ordered_parts(element, direct.get(element, []), span)
         scores = [
@@ -159,10 +160,13 @@ def find_content(
         total, start, end = _best_run(scores)
         if _polarity(element, polarity) > 0 and start == 0 and end == len(parts) - 1:
             total *= _POSITIVE_BONUS
-        if best is None or total > best[0]:
-            best = (total, element, start, end, parts)
-    if best is None or best[0] < _MIN_BODY_SCORE:
+        runs[element] = (total, element, start, end, parts)
+    if not runs:
         return None
+    best = max(runs.values(), key=lambda run: run[0])
+    if best[0] < _MIN_BODY_SCORE:
+        return None
+    best = _tighten(best, runs)
     _, element, start, end, parts = best
     while start > 0 and not isinstance(parts[start - 1], int) and parts[start - 1] not in span:
         start -= 1  # a lead image (a child without text) belongs to the body after it
@@ -175,6 +179,26 @@ def find_content(
         tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
         tuple(lines[first : last + 1]),
     )
+
+
+def _tighten(
+    run: tuple[float, HtmlElement, int, int, list],
+    runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]],
+) -> tuple[float, HtmlElement, int, int, list]:
+    """Descend into one part of the run while it alone holds nearly all of the run's score.
+
+    A run may take in a cookie notice or a sign-up box beside the article when they read
+    like prose; the article itself is the part that scores almost as much as the whole.
+    """
+    while True:
+        total, _, start, end, parts = run
+        inner = [runs[p] for p in parts[start : end + 1] if not isinstance(p, int) and p in runs]
+        tighter = max(inner, key=lambda r: r[0], default=None)
+        if tighter is None or tighter[1] is run[1] or tighter[0] < _TIGHT_SHARE * total:
+            return run
+        if start == end:
+            return tighter if tighter[0] >= total else run
+        run = tighter
 
 
 def _teaser_lines(lines: list[Line]) -> set[int]:
