@@ -21,11 +21,12 @@ from aggregator.normalize.lines import Line
 
 _HEADER_LABEL = re.compile(
     r"(?:来源|来自|出处|作者|发布|发表|更新|时间|日期|编辑|责编|浏览|阅读|点击|字号|原标题|"
-    r"Source|Posted|Published|Updated|By|Date)\s*[:：]?",
+    r"\b(?:Source|Posted|Published|Updated|By|Date)\b)\s*[:：]?",
     re.IGNORECASE,
 )
 _MAX_HEADER_LINE = 100
 _LINK_LINE_DENSITY = 0.5
+_STANDFIRST_LINES = 3
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
@@ -61,6 +62,10 @@ def article_paragraphs(
         elif starts_list(line.text):
             list_box = line.owner.getparent() if line.owner.getparent() is not None else line.owner
             continue
+        elif len(kept) < _STANDFIRST_LINES and not is_running_text(line) and (
+            _is_header_line(line.text, title_text) or line.text.lower() == "by"
+        ):
+            continue  # the byline/date block under a standfirst ("By", name, "Nov. 19, 2019")
         kept.append(line)
     return kept
 
