@@ -27,6 +27,8 @@ _HEADER_LABEL = re.compile(
 _MAX_HEADER_LINE = 100
 _LINK_LINE_DENSITY = 0.5
 _STANDFIRST_LINES = 3
+_MIN_REPEATED_CHARS = 15
+_REPEAT_DISTANCE = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
@@ -38,6 +40,7 @@ def article_paragraphs(
     lines = list(block)
     if title is not None and title in lines[:12]:
         lines = lines[lines.index(title) + 1 :]
+    repeated = _repeated_nearby(lines)
     kept: list[Line] = []
     in_body = False
     list_box = None  # the element holding a "related articles" list being skipped
@@ -48,7 +51,7 @@ def article_paragraphs(
             list_box = None  # the article resumes after a box embedded in it
         if is_furniture(line.text) or line.link_density > _LINK_LINE_DENSITY:
             continue
-        if _in_figure_caption(line):
+        if _in_figure_caption(line) or id(line) in repeated:
             continue
         if not in_body:
             if _is_header_line(line.text, title_text):
@@ -62,12 +65,32 @@ def article_paragraphs(
         elif starts_list(line.text):
             list_box = line.owner.getparent() if line.owner.getparent() is not None else line.owner
             continue
-        elif len(kept) < _STANDFIRST_LINES and not is_running_text(line) and (
-            _is_header_line(line.text, title_text) or line.text.lower() == "by"
+        elif (
+            len(kept) < _STANDFIRST_LINES
+            and not is_running_text(line)
+            and (_is_header_line(line.text, title_text) or line.text.lower() == "by")
         ):
             continue  # the byline/date block under a standfirst ("By", name, "Nov. 19, 2019")
         kept.append(line)
     return kept
+
+
+def _repeated_nearby(lines: list[Line]) -> set[int]:
+    """Lines whose text shows again a few lines away: gallery captions and hidden copies.
+
+    An article does not repeat a sentence word for word next to itself; a recipe or a
+    schedule may repeat one further down, which is kept.
+    """
+    last_seen: dict[str, int] = {}
+    repeated: set[int] = set()
+    for position, line in enumerate(lines):
+        if line.chars < _MIN_REPEATED_CHARS:
+            continue
+        earlier = last_seen.get(line.text)
+        if earlier is not None and position - earlier <= _REPEAT_DISTANCE:
+            repeated.update((id(lines[earlier]), id(line)))
+        last_seen[line.text] = position
+    return repeated
 
 
 def _inside(element, container) -> bool:
