@@ -49,11 +49,20 @@ _LIST_HEADER = re.compile(
 
 # An article paragraph may mention copyright in passing; furniture lines are short.
 _FURNITURE_MAX_CHARS = 200
+# Cookie-consent banners read like prose, but say what they are.
+_COOKIE_NOTICE = re.compile(
+    r"\bcookies?\b.{0,200}\b(?:this|our) (?:web)?site\b|\b(?:this|our) (?:web)?site\b.{0,200}"
+    r"\bcookies?\b|使用\s*cookie|cookie\s*政策",
+    re.IGNORECASE,
+)
+_COOKIE_NOTICE_MAX_CHARS = 400
 
 
 def is_furniture(text: str) -> bool:
     """Whether a line is page furniture (buttons, counters, share bars, copyright, ICP…)."""
     if _FURNITURE_LINE.match(text):
+        return True
+    if len(text) <= _COOKIE_NOTICE_MAX_CHARS and _COOKIE_NOTICE.search(text):
         return True
     return len(text) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE_ANYWHERE.search(text))
 
