@@ -126,6 +126,7 @@ def test_publisher_from_copyright(footer, publisher):
 @pytest.mark.parametrize(
     "line",
     [
+        "Our website uses cookies to improve its performance and your experience.",
         "扫一扫在手机打开当前页",
         "浏览次数：1234",
         "陇ICP备19003539号",
