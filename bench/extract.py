@@ -207,7 +207,7 @@ def score(pages: list[Page], extractor: Callable[[Page], Extraction], with_meta:
 
 
 def _mean(values: list) -> str:
-    return f"{sum(values) / len(values):.2f}" if values else "-"
+    return f"{sum(values) / len(values):.3f}" if values else "-"
 
 
 def main() -> int:

@@ -88,6 +88,8 @@ _NEGATIVE_TAGS = frozenset(("nav", "aside", "footer"))
 _POSITIVE_BONUS = 1.15
 _MIN_TEXT_CHARS = 10
 _LINK_LINE_DENSITY = 0.5
+_LONG_LINE_CHARS = 100
+_LONG_LINK_LINE_DENSITY = 0.75
 _MIN_BODY_SCORE = 20
 _TIGHT_SHARE = 0.8
 _ITEM_TAGS = ("li",)
@@ -111,10 +113,21 @@ def has_sentence_punctuation(text: str) -> bool:
     return bool(_SENTENCE_PUNCTUATION.search(text))
 
 
+def is_link_line(line: Line) -> bool:
+    """A line that is mostly links: navigation, a list of headlines, a share bar.
+
+    A long sentence carrying a linked phrase or two is text, so long punctuated lines may
+    hold more link text before they count as links.
+    """
+    if line.chars >= _LONG_LINE_CHARS and has_sentence_punctuation(line.text):
+        return line.link_density > _LONG_LINK_LINE_DENSITY
+    return line.link_density > _LINK_LINE_DENSITY
+
+
 def is_running_text(line: Line) -> bool:
     """A line that reads like article text: enough non-link characters and punctuation."""
     text_chars = line.chars - line.link_chars
-    if line.link_density > _LINK_LINE_DENSITY or is_furniture(line.text):
+    if is_link_line(line) or is_furniture(line.text):
         return False
     return (
         text_chars >= _MIN_TEXT_CHARS and has_sentence_punctuation(line.text)
@@ -275,7 +288,7 @@ def _lines_under(element: HtmlElement, lines: list[Line]) -> list[Line]:
 
 
 def _line_weight(line: Line, negative: bool) -> float:
-    if line.link_density > _LINK_LINE_DENSITY or negative or is_furniture(line.text):
+    if is_link_line(line) or negative or is_furniture(line.text):
         return -float(line.chars)
     if is_running_text(line):
         return float(line.chars - line.link_chars)

@@ -14,7 +14,7 @@ import re
 
 from aggregator.dates import zone
 from aggregator.normalize.boilerplate import is_furniture, starts_list
-from aggregator.normalize.content import is_running_text
+from aggregator.normalize.content import is_link_line, is_running_text
 from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
 from aggregator.normalize.lines import Line
@@ -25,7 +25,6 @@ _HEADER_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADER_LINE = 100
-_LINK_LINE_DENSITY = 0.5
 _STANDFIRST_LINES = 3
 _MIN_REPEATED_CHARS = 15
 _REPEAT_DISTANCE = 8
@@ -49,7 +48,7 @@ def article_paragraphs(
             if not is_running_text(line) or _inside(line.owner, list_box):
                 continue
             list_box = None  # the article resumes after a box embedded in it
-        if is_furniture(line.text) or line.link_density > _LINK_LINE_DENSITY:
+        if is_furniture(line.text) or is_link_line(line):
             continue
         if _in_figure_caption(line) or id(line) in repeated:
             continue
