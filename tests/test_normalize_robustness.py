@@ -86,6 +86,14 @@ def test_empty_input_gives_notes(content):
     assert record.notes
 
 
+def test_deeply_nested_markup():
+    _check(
+        normalize(
+            "<html><body>" + "<div>" * 5000 + "正文，很深。" + "</div>" * 5000 + "</body></html>"
+        )
+    )
+
+
 def test_list_page_gives_a_record_with_a_note():
     items = "".join(
         f'<li><a href="/n/{i}.html">第{i}条新闻标题比较长一些</a> 2023-02-{i:02d}</li>'

@@ -7,7 +7,8 @@ Modules, one job each: `page` (decoding, sniffing, parsing), `lines` (visible te
 `metadata` (meta tags, JSON-LD), `title`, `content` (main block by text density),
 `paragraphs` (header/list trimming), `boilerplate` (furniture line filters), `datetext`
 and `published` (dates), `names` and `credits` (people), `outlets` (source, publisher,
-section), `images`, `sanitize` (body HTML), `language`, `record`, `summary`.
+section), `images`, `sanitize` (body HTML), `language`, `record`, `summary`; the two
+readers `html_article` and `text_capture` walk them in order.
 """
 
 from __future__ import annotations
