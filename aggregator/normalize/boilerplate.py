@@ -55,7 +55,7 @@ _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b|使用\s*cookie|cookie\s*政策",
     re.IGNORECASE,
 )
-_COOKIE_NOTICE_MAX_CHARS = 400
+_COOKIE_NOTICE_MAX_CHARS = 600
 
 
 def is_furniture(text: str) -> bool:
