@@ -37,6 +37,8 @@ SHANGHAI = zone("Asia/Shanghai")
         ("编辑：山石", [("山石", "editor")]),
         ("By John Smith and Jane Doe", [("John Smith", "author"), ("Jane Doe", "author")]),
         ("记者了解到，这是", []),
+        ("作者：关注", []),
+        ("编辑：举报", []),
         ("记者：您怎么看", []),
         ("It was written by the Committee", []),
     ],
@@ -99,6 +101,7 @@ def test_ambiguous_slash_date_follows_the_language():
         ("2022年02月13日07:48 | 来源：新华日报", "新华日报"),
         ("Source: New Gansu Province 2023-02-14 点击:", "New Gansu Province"),
         ("没有来源的一行", None),
+        ("来源：每日经济新闻 举报", "每日经济新闻"),
     ],
 )
 def test_source_lines(line, source):

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from aggregator.models import Credit
-from aggregator.normalize.names import HAN, has_common_surname, split_names
+from aggregator.normalize.names import HAN, has_common_surname, is_han_name, split_names
 
 # Role words, longest first so "责任编辑" wins over "编辑". Each maps to the role we store.
 _ROLE_WORDS: dict[str, str] = {
@@ -152,6 +152,8 @@ def poster_in_line(text: str) -> list[Credit]:
     name = next(group for group in match.groups() if group)
     if len(name) < 2 or re.fullmatch(r"[\d\W_]+", name) or _NOT_A_POSTER.search(name):
         return []
+    if re.search(rf"[{HAN}]", name) and not is_han_name(name):
+        return []
     return [Credit(name, "author")]
 
 
@@ -164,7 +166,12 @@ def byline_names(text: str, *, under_headline: bool = False) -> list[Credit]:
     if len(text) > 20 or not re.search(rf"[{HAN}]", text):
         return []
     text = text.strip()
-    if under_headline and re.fullmatch(rf"[{HAN}]{{2,3}}", text) and not _LABEL_WORD.search(text):
+    if (
+        under_headline
+        and re.fullmatch(rf"[{HAN}]{{2,3}}", text)
+        and not _LABEL_WORD.search(text)
+        and is_han_name(text)
+    ):
         return [Credit(text, "author")]
     names = split_names(text, require_surname=True)
     if not names or len(names) > 3:

@@ -51,7 +51,7 @@ _DATELINE = re.compile(
     r"(?:电|讯|消息|报道|news|reports?)\s*[（(]|^[^。]{0,30}(?:电|讯)\s", re.IGNORECASE
 )
 _NOT_A_PERSON = re.compile(
-    r"网|报|社|台|站|局|委|办|院|部|厅|中心|公司|集团|新闻|news|press|media|staff|\.com|www|http",
+    r"网|报|社|台|站|局|委|办|院|部|厅|中心|公司|集团|新闻|news|press|media|staff|\.(?:com|net|org|cn)\b|www|http",
     re.IGNORECASE,
 )
 
