@@ -1,0 +1,72 @@
+"""Lines that are page furniture, not article text.
+
+Chinese portals surround every article with the same furniture: hit counters (点击, 浏览次数,
+阅读), share bars (分享到), QR prompts (扫一扫), print/close/font-size buttons, previous/next
+links, "related news" lists, copyright, ICP licence (…ICP备) and 公网安备 lines. These are
+recognised by what they say, so the rules hold on sites we have never seen.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A whole line made only of furniture words (buttons, labels, counters).
+_FURNITURE_LINE = re.compile(
+    r"^[\s\[【(（<]*(?:"
+    r"打印(?:本页|此文|本文|文章)?|关闭(?:窗口|本页)?|返回(?:顶部|首页|列表)?|收藏(?:本页|本文)?"
+    r"|字号|字体|默认|大|中|小|加大|减小|放大|缩小|繁体|简体|繁體|简|繁|无障碍|长者模式|朗读"
+    r"|分享(?:到|至)?|微信|微博|QQ空间|QQ|朋友圈|空间|复制链接|扫一扫|二维码|纠错|我要纠错"
+    r"|发表评论|我来说两句|评论|点赞|举报|登录|注册|\d+|更多|more|top|print|share|close"
+    r"|email|tweet|facebook|twitter|linkedin|whatsapp|reddit|comments?|advertisement|ad|广告"
+    r"|正文|全文|摘要|首页|上一页|下一页|尾页|第\s*\d+\s*页|共\s*\d+\s*页|[/|｜·•]"
+    r")[\s\]】)）>:：|｜/]*$",
+    re.IGNORECASE,
+)
+# Lines that name furniture anywhere in them, at any length.
+_FURNITURE_ANYWHERE = re.compile(
+    r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|"
+    r"版权所有|版權所有|Copyright\s*(?:©|\(c\)|\d)|©\s*\d{4}|All rights reserved|"
+    r"扫一扫|扫描二维码|扫码|用手机扫|手机扫描|在手机打开|手机阅读本文|"
+    r"分享到[:：]?|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|点击[:：]\s*\d*\s*$|次浏览|"
+    r"上一篇[:：]|下一篇[:：]|上一条[:：]|下一条[:：]|"
+    r"本站声明|免责声明|转载请注明|未经授权|禁止转载|技术支持[:：]|主办单位[:：]|承办单位[:：]|"
+    r"网站地图|联系我们|关于我们|设为首页|加入收藏|站点地图|网站标识码|"
+    r"推荐给好友|打印本页|关闭窗口|字号[:：]|【\s*字体|"
+    r"(?:^|\s)点击[:：]?\s*$|Click\s*:\s*$|点击\s*[:：]\s*\d+",
+    re.IGNORECASE,
+)
+# Headers of lists that follow an article; everything after them in the block is a list.
+_LIST_HEADER = re.compile(
+    r"^[\s\[【(（]*(?:相关(?:新闻|报道|阅读|文章|链接|推荐|稿件|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|"
+    r"猜你喜欢|热门文章|热门新闻|最新文章|最新新闻|更多新闻|精彩推荐|图片新闻|往期回顾|"
+    r"Related(?: Articles| Stories| News| Content| Topics)?|Read more|More from\b.*|"
+    r"Recommended(?: for you)?|Most (?:read|popular|viewed|shared)\b.*|Trending(?: now)?|"
+    r"Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
+    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>]*$",
+    re.IGNORECASE,
+)
+
+
+# An article paragraph may mention copyright in passing; furniture lines are short.
+_FURNITURE_MAX_CHARS = 200
+# Cookie-consent banners read like prose, but say what they are.
+_COOKIE_NOTICE = re.compile(
+    r"\bcookies?\b.{0,200}\b(?:this|our) (?:web)?site\b|\b(?:this|our) (?:web)?site\b.{0,200}"
+    r"\bcookies?\b|使用\s*cookie|cookie\s*政策",
+    re.IGNORECASE,
+)
+_COOKIE_NOTICE_MAX_CHARS = 600
+
+
+def is_furniture(text: str) -> bool:
+    """Whether a line is page furniture (buttons, counters, share bars, copyright, ICP…)."""
+    if _FURNITURE_LINE.match(text):
+        return True
+    if len(text) <= _COOKIE_NOTICE_MAX_CHARS and _COOKIE_NOTICE.search(text):
+        return True
+    return len(text) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE_ANYWHERE.search(text))
+
+
+def starts_list(text: str) -> bool:
+    """Whether a line heads a list of other articles ("相关新闻", "Related stories"…)."""
+    return bool(_LIST_HEADER.match(text))

@@ -1,0 +1,331 @@
+"""Finding the block of the page that holds the article body.
+
+Every line votes for the elements that contain it: a line of running text (non-link
+characters with sentence punctuation) adds its length, a line that is mostly links, a
+furniture line or a scrap of label text subtracts. The element whose subtree collects the
+highest total is the article body: it gains every paragraph and stops growing once the next
+ancestor would take in more navigation and sidebars than text. Class and id names that
+Chinese CMSs use for article bodies (TRS_Editor, article-content, zw…) nudge the vote; those
+of comments, sidebars and footers count their text as furniture. A per-source CSS selector
+skips the vote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cssselect import SelectorError
+from lxml.html import HtmlElement
+
+from aggregator.normalize.boilerplate import is_furniture
+from aggregator.normalize.lines import Line
+
+_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、“”,.;!?]")
+_CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_POSITIVE_WORDS = frozenset(
+    [
+        "article",
+        "articles",
+        "content",
+        "contents",
+        "text",
+        "txt",
+        "body",
+        "detail",
+        "details",
+        "post",
+        "entry",
+        "story",
+        "zw",
+        "zhengwen",
+        "artibody",
+        "main",
+        "news",
+        "con",
+        "cont",
+        "editor",
+        "trs_editor",
+    ]
+)
+_NEGATIVE_WORDS = frozenset(
+    [
+        "comment",
+        "comments",
+        "sidebar",
+        "footer",
+        "foot",
+        "nav",
+        "navbar",
+        "menu",
+        "related",
+        "relate",
+        "recommend",
+        "share",
+        "copyright",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "banner",
+        "rank",
+        "ranking",
+        "tags",
+        "pager",
+        "pagination",
+        "login",
+        "subscribe",
+        "social",
+        "popup",
+        "modal",
+        "hotnews",
+    ]
+)
+_NEGATIVE_TAGS = frozenset(("nav", "aside", "footer"))
+_POSITIVE_BONUS = 1.15
+_MIN_TEXT_CHARS = 10
+_LINK_LINE_DENSITY = 0.5
+_LONG_LINE_CHARS = 100
+_LONG_LINK_LINE_DENSITY = 0.75
+_MIN_BODY_SCORE = 20
+_TIGHT_SHARE = 0.8
+_ITEM_TAGS = ("li",)
+_HEADLINE_LINK_CHARS = 15
+
+
+@dataclass(frozen=True)
+class ContentBlock:
+    """The article body: a run of consecutive children of `element` and their lines.
+
+    `parts` are the children (elements, or lines of text sitting directly in `element`) in
+    the run, in order; `lines` are all visible lines inside them.
+    """
+
+    element: HtmlElement
+    parts: tuple[HtmlElement | Line, ...]
+    lines: tuple[Line, ...]
+
+
+def has_sentence_punctuation(text: str) -> bool:
+    return bool(_SENTENCE_PUNCTUATION.search(text))
+
+
+def is_link_line(line: Line) -> bool:
+    """A line that is mostly links: navigation, a list of headlines, a share bar.
+
+    A long sentence carrying a linked phrase or two is text, so long punctuated lines may
+    hold more link text before they count as links.
+    """
+    if line.chars >= _LONG_LINE_CHARS and has_sentence_punctuation(line.text):
+        return line.link_density > _LONG_LINK_LINE_DENSITY
+    return line.link_density > _LINK_LINE_DENSITY
+
+
+def is_running_text(line: Line) -> bool:
+    """A line that reads like article text: enough non-link characters and punctuation."""
+    text_chars = line.chars - line.link_chars
+    if is_link_line(line) or is_furniture(line.text):
+        return False
+    return (
+        text_chars >= _MIN_TEXT_CHARS and has_sentence_punctuation(line.text)
+    ) or text_chars >= 40
+
+
+def find_content(
+    root: HtmlElement, lines: list[Line], selector: str | None = None
+) -> ContentBlock | None:
+    """The article body, chosen by `selector` if given, else by the vote.
+
+    The vote picks, over every element, the run of consecutive children with the highest
+    total (a maximum-sum run, Kadane's algorithm): on table layouts the paragraphs are often
+    siblings of sidebars inside one cell, so whole elements alone are not enough.
+    """
+    if selector:
+        chosen = _select(root, selector)
+        if chosen is not None:
+            return ContentBlock(chosen, (chosen,), tuple(_lines_under(chosen, lines)))
+    polarity: dict[HtmlElement, int] = {}
+    teasers = _teaser_lines(lines)
+    weights = [
+        _line_weight(line, id(line) in teasers or _inside_negative(line.owner, polarity))
+        for line in lines
+    ]
+    subtree: dict[HtmlElement, float] = {}
+    direct: dict[HtmlElement, list[int]] = {}
+    span: dict[HtmlElement, tuple[int, int]] = {}
+    for position, line in enumerate(lines):
+        direct.setdefault(line.owner, []).append(position)
+        element: HtmlElement | None = line.owner
+        while element is not None:
+            subtree[element] = subtree.get(element, 0.0) + weights[position]
+            first, _ = span.get(element, (position, position))
+            span[element] = (first, position)
+            element = element.getparent()
+    runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]] = {}
+    for element in span:
+        parts = _ordered_parts(element, direct.get(element, []), span)
+        scores = [
+            weights[part] if isinstance(part, int) else subtree.get(part, 0.0) for part in parts
+        ]
+        total, start, end = _best_run(scores)
+        if _polarity(element, polarity) > 0 and start == 0 and end == len(parts) - 1:
+            total *= _POSITIVE_BONUS
+        runs[element] = (total, element, start, end, parts)
+    if not runs:
+        return None
+    best = max(runs.values(), key=lambda run: run[0])
+    if best[0] < _MIN_BODY_SCORE:
+        return None
+    best = _tighten(best, runs)
+    _, element, start, end, parts = best
+    while start > 0 and not isinstance(parts[start - 1], int) and parts[start - 1] not in span:
+        start -= 1  # a lead image (a child without text) belongs to the body after it
+    chosen_parts = parts[start : end + 1]
+    spans = [_line_span(part, span) for part in chosen_parts]
+    first = min(s[0] for s in spans if s is not None)
+    last = max(s[1] for s in spans if s is not None)
+    return ContentBlock(
+        element,
+        tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
+        tuple(lines[first : last + 1]),
+    )
+
+
+def _tighten(
+    run: tuple[float, HtmlElement, int, int, list],
+    runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]],
+) -> tuple[float, HtmlElement, int, int, list]:
+    """Descend into one part of the run while it alone holds nearly all of the run's score.
+
+    A run may take in a cookie notice or a sign-up box beside the article when they read
+    like prose; the article itself is the part that scores almost as much as the whole.
+    """
+    while True:
+        total, _, start, end, parts = run
+        inner = [runs[p] for p in parts[start : end + 1] if not isinstance(p, int) and p in runs]
+        tighter = max(inner, key=lambda r: r[0], default=None)
+        if tighter is None or tighter[1] is run[1] or tighter[0] < _TIGHT_SHARE * total:
+            return run
+        if start == end:
+            return tighter if tighter[0] >= total else run
+        run = tighter
+
+
+def _teaser_lines(lines: list[Line]) -> set[int]:
+    """Lines of list items that pair a headline link with a blurb: teasers of other articles.
+
+    An article body's own list items read as text; a "more stories" list item is a link to
+    another article (the headline) plus its summary, whatever the site calls its classes.
+    """
+    by_item: dict[HtmlElement, list[Line]] = {}
+    for line in lines:
+        item = (
+            next(line.owner.iterancestors(*_ITEM_TAGS), None)
+            if line.owner.tag not in _ITEM_TAGS
+            else line.owner
+        )
+        if item is not None:
+            by_item.setdefault(item, []).append(line)
+    teasers: set[int] = set()
+    for item_lines in by_item.values():
+        if len(item_lines) >= 2 and any(
+            line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS for line in item_lines
+        ):
+            teasers.update(id(line) for line in item_lines)
+    return teasers
+
+
+def _ordered_parts(
+    element: HtmlElement, own: list[int], span: dict[HtmlElement, tuple[int, int]]
+) -> list:
+    """Children of `element` and the positions of its own lines, in document order."""
+    parts: list = []
+    pending = list(own)
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        child_span = span.get(child)
+        if child_span is not None:
+            while pending and pending[0] < child_span[0]:
+                parts.append(pending.pop(0))
+        parts.append(child)
+    parts += pending
+    return parts
+
+
+def _best_run(scores: list[float]) -> tuple[float, int, int]:
+    """Maximum-sum run of consecutive scores: (sum, first, last)."""
+    best = (float("-inf"), 0, 0)
+    running, start = 0.0, 0
+    for position, score in enumerate(scores):
+        if running <= 0:
+            running, start = score, position
+        else:
+            running += score
+        if running > best[0]:
+            best = (running, start, position)
+    return best
+
+
+def _line_span(part, span: dict[HtmlElement, tuple[int, int]]) -> tuple[int, int] | None:
+    return (part, part) if isinstance(part, int) else span.get(part)
+
+
+def _select(root: HtmlElement, selector: str) -> HtmlElement | None:
+    try:
+        matches = root.cssselect(selector)
+    except (SelectorError, ValueError):
+        return None
+    return matches[0] if matches else None
+
+
+def _lines_under(element: HtmlElement, lines: list[Line]) -> list[Line]:
+    members = set(element.iter())
+    return [line for line in lines if line.owner in members]
+
+
+def _line_weight(line: Line, negative: bool) -> float:
+    if is_link_line(line) or negative or is_furniture(line.text):
+        return -float(line.chars)
+    if is_running_text(line):
+        return float(line.chars - line.link_chars)
+    return -0.3 * min(line.chars, 25)
+
+
+def _inside_negative(element: HtmlElement, polarity: dict[HtmlElement, int]) -> bool:
+    """Whether the element or an ancestor is named like a comment box, sidebar or footer."""
+    node: HtmlElement | None = element
+    while node is not None:
+        value = _polarity(node, polarity)
+        if value < 0:
+            return True
+        if value > 0:
+            return False
+        node = node.getparent()
+    return False
+
+
+def _polarity(element: HtmlElement, cache: dict[HtmlElement, int]) -> int:
+    """+1 for article-body names, -1 for furniture names, 0 otherwise (memoised)."""
+    if element in cache:
+        return cache[element]
+    value = 0
+    if element.tag in _NEGATIVE_TAGS:
+        value = -1
+    else:
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if names.strip():
+            words = {word.lower() for word in _CAMEL_WORDS.findall(names)}
+            if "trs" in words and "editor" in words:
+                value = 1
+            elif words & _NEGATIVE_WORDS:
+                # "article-body pagination-…" or "article-comments": mixed names count
+                # for neither side.
+                value = 0 if words & _POSITIVE_WORDS else -1
+            elif words & _POSITIVE_WORDS:
+                value = 1
+    cache[element] = value
+    return value

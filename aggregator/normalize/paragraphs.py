@@ -1,0 +1,117 @@
+"""From the lines of the article block to the article's paragraphs.
+
+The block found by `content` still carries the headline, the date/source line, a share bar,
+sometimes "相关新闻" lists and the pager. Above the first paragraph of running text, lines
+that are the title, carry a date or a 来源/作者 label, or are credits alone are the article
+header, not body. Below it, furniture and link lists are dropped and a "related articles"
+header ends the body. Short lines among paragraphs (subheadings, "编者按") and closing
+lines (a signature, a date, "来源：… 编辑：…") are kept: they are part of what was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aggregator.dates import zone
+from aggregator.normalize.boilerplate import is_furniture, starts_list
+from aggregator.normalize.content import is_link_line, is_running_text
+from aggregator.normalize.credits import credits_in_line
+from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.lines import Line
+
+_HEADER_LABEL = re.compile(
+    r"(?:来源|来自|出处|作者|发布|发表|更新|时间|日期|编辑|责编|浏览|阅读|点击|字号|原标题|"
+    r"\b(?:Source|Posted|Published|Updated|By|Date)\b)\s*[:：]?",
+    re.IGNORECASE,
+)
+_MAX_HEADER_LINE = 100
+_STANDFIRST_LINES = 3
+_MIN_REPEATED_CHARS = 15
+_REPEAT_DISTANCE = 8
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_UTC = zone("UTC")
+
+
+def article_paragraphs(
+    block: tuple[Line, ...], title: Line | None, title_text: str | None
+) -> list[Line]:
+    """The lines of `block` that are the article's own paragraphs, in order."""
+    lines = list(block)
+    if title is not None and title in lines[:12]:
+        lines = lines[lines.index(title) + 1 :]
+    repeated = _repeated_nearby(lines)
+    kept: list[Line] = []
+    in_body = False
+    list_box = None  # the element holding a "related articles" list being skipped
+    for line in lines:
+        if list_box is not None:
+            if not is_running_text(line) or _inside(line.owner, list_box):
+                continue
+            list_box = None  # the article resumes after a box embedded in it
+        if is_furniture(line.text) or is_link_line(line):
+            continue
+        if _in_figure_caption(line) or id(line) in repeated:
+            continue
+        if not in_body:
+            if _is_header_line(line.text, title_text):
+                continue
+            in_body = is_running_text(line)
+            if not in_body and not _HAN.search(line.text):
+                # Above the first paragraph, Latin-script fragments are bylines, datelines,
+                # photo credits and gallery counters; Chinese pages put a kicker or
+                # subheading there ("【新春走基层】", "编者按"), which is kept.
+                continue
+        elif starts_list(line.text):
+            list_box = line.owner.getparent() if line.owner.getparent() is not None else line.owner
+            continue
+        elif (
+            len(kept) < _STANDFIRST_LINES
+            and not is_running_text(line)
+            and (_is_header_line(line.text, title_text) or line.text.lower() == "by")
+        ):
+            continue  # the byline/date block under a standfirst ("By", name, "Nov. 19, 2019")
+        kept.append(line)
+    return kept
+
+
+def _repeated_nearby(lines: list[Line]) -> set[int]:
+    """Lines whose text shows again a few lines away: gallery captions and hidden copies.
+
+    An article does not repeat a sentence word for word next to itself; a recipe or a
+    schedule may repeat one further down, which is kept.
+    """
+    last_seen: dict[str, int] = {}
+    repeated: set[int] = set()
+    for position, line in enumerate(lines):
+        if line.chars < _MIN_REPEATED_CHARS:
+            continue
+        earlier = last_seen.get(line.text)
+        if earlier is not None and position - earlier <= _REPEAT_DISTANCE:
+            repeated.update((id(lines[earlier]), id(line)))
+        last_seen[line.text] = position
+    return repeated
+
+
+def _inside(element, container) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _in_figure_caption(line: Line) -> bool:
+    """A line of a <figure>/<figcaption>: a photo caption or credit, not a paragraph."""
+    owner = line.owner
+    return owner.tag in ("figure", "figcaption") or any(
+        True for _ in owner.iterancestors("figure", "figcaption")
+    )
+
+
+def _is_header_line(text: str, title_text: str | None) -> bool:
+    """A headline, date/source line or bare credit above (or a date below) the body."""
+    if title_text and _key(text) == _key(title_text):
+        return True
+    if len(text) > _MAX_HEADER_LINE or text.rstrip().endswith(("。", "！", "？")):
+        return False
+    return bool(_HEADER_LABEL.search(text) or find_dates(text, _UTC) or credits_in_line(text))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()

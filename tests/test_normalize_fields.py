@@ -1,0 +1,258 @@
+"""Field finders on small, written examples: credits, dates, source/publisher, title,
+boilerplate, selector override, sanitizing, language and the summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from aggregator.dates import zone
+from aggregator.models import Credit
+from aggregator.normalize import normalize, render_summary
+from aggregator.normalize.boilerplate import is_furniture
+from aggregator.normalize.credits import authors_of, credits_in_line, credits_in_paragraph
+from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.lines import Line
+from aggregator.normalize.outlets import corroborated_source, publisher_in_copyright, source_in_line
+
+SHANGHAI = zone("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("光明日报记者 王建宏 张文攀", [("王建宏", "reporter"), ("张文攀", "reporter")]),
+        (
+            "本报实习生 刘国栋 周炜本报记者 王燕平 柏建斌2003-7-24 钱江晚报",
+            [
+                ("刘国栋", "intern"),
+                ("周炜", "intern"),
+                ("王燕平", "reporter"),
+                ("柏建斌", "reporter"),
+            ],
+        ),
+        ("(责编：萧潇、张妍)", [("萧潇", "editor"), ("张妍", "editor")]),
+        ("新京报记者 彭冲 山东冠县报道", [("彭冲", "reporter")]),
+        ("新华社记者 李鑫 摄", [("李鑫", "photographer")]),
+        ("文/张三 图/李四", [("张三", "author"), ("李四", "photographer")]),
+        ("编辑：山石", [("山石", "editor")]),
+        ("By John Smith and Jane Doe", [("John Smith", "author"), ("Jane Doe", "author")]),
+        ("记者了解到，这是", []),
+        ("作者：关注", []),
+        ("编辑：举报", []),
+        ("记者：您怎么看", []),
+        ("It was written by the Committee", []),
+    ],
+)
+def test_credit_lines(line, expected):
+    assert [(c.name, c.role) for c in credits_in_line(line)] == expected
+
+
+def test_credits_inside_paragraphs():
+    assert credits_in_paragraph("推动工业高质量发展。（记者 胡晓蓉）") == [
+        Credit("胡晓蓉", "reporter")
+    ]
+    assert credits_in_paragraph("过一个廉洁的新春佳节。（常书香 马丹阳 ）", last=True) == [
+        Credit("常书香", "author"),
+        Credit("马丹阳", "author"),
+    ]
+    assert credits_in_paragraph("过一个廉洁的新春佳节。（常书香 马丹阳 ）", last=False) == []
+    caption = "On February 13, the meeting was held。New Gansu Gansu Daily reporter Gao Qiang"
+    assert credits_in_paragraph(caption, caption=True) == [Credit("Gao Qiang", "photographer")]
+
+
+def test_translated_chinese_names_are_split_in_pairs():
+    text = "Lanzhou February 13 news(New Gansu · Gansu Daily reporter Zhang Fugui Jin Xin) The"
+    assert [c.name for c in credits_in_paragraph(text)] == ["Zhang Fugui", "Jin Xin"]
+
+
+def test_authors_exclude_editors_and_put_photographers_last():
+    credits = [Credit("甲乙", "photographer"), Credit("王五", "reporter"), Credit("赵六", "editor")]
+    assert authors_of(credits) == ("王五", "甲乙")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "precision"),
+    [
+        ("发布时间：2022-02-13 04:22:18 来源", "2022-02-13T04:22:18+08:00", "second"),
+        ("2005年03月31日03:18 北京娱乐信报", "2005-03-31T03:18:00+08:00", "minute"),
+        ("2022.01.20 16:31", "2022-01-20T16:31:00+08:00", "minute"),
+        ("——《北京之春》1998年3月号", "1998-03-01T00:00:00+08:00", "month"),
+        ("17/9/2004 5:54:13 AM", "2004-09-17T05:54:13+08:00", "second"),
+        ("February 13, 2023 10:21 AM", "2023-02-13T10:21:00+08:00", "minute"),
+        ("2022-02-06T12:48:06+00:00", "2022-02-06T12:48:06+00:00", "second"),
+    ],
+)
+def test_dates_in_text(text, iso, precision):
+    (found, *_) = find_dates(text, SHANGHAI)
+    assert (found.moment.isoformat(), found.precision) == (iso, precision)
+
+
+def test_ambiguous_slash_date_follows_the_language():
+    assert find_dates("7/5/2005", SHANGHAI)[0].moment.month == 5
+    assert find_dates("7/5/2005", SHANGHAI, month_first=True)[0].moment.month == 7
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("发布时间：2022-02-13 04:22:18 来源：云南日报", "云南日报"),
+        ("来源：[ 国际金融报 ]", "国际金融报"),
+        ("来源：巴彦淖尔日报   编辑：苏亮", "巴彦淖尔日报"),
+        ("2022年02月13日07:48 | 来源：新华日报", "新华日报"),
+        ("Source: New Gansu Province 2023-02-14 点击:", "New Gansu Province"),
+        ("没有来源的一行", None),
+        ("来源：每日经济新闻 举报", "每日经济新闻"),
+    ],
+)
+def test_source_lines(line, source):
+    assert source_in_line(line) == source
+
+
+def test_source_is_shortened_to_the_outlet_the_article_names():
+    body = "New Gansu client Lanzhou February 13 news(New Gansu · Gansu Daily reporter X Y)"
+    assert corroborated_source("New Gansu Province", body) == "New Gansu"
+    assert corroborated_source("Gansu Daily", body) == "Gansu Daily"
+
+
+@pytest.mark.parametrize(
+    ("footer", "publisher"),
+    [
+        ("Copyright © 2022 巴彦淖尔市人民政府 版权所有 蒙ICP备05000000号", "巴彦淖尔市人民政府"),
+        ("版权所有：甘肃省人民政府办公厅 主办：甘肃省人民政府", "甘肃省人民政府办公厅"),
+        ("Copyright © 2005 Sina Corporation, All Rights Reserved", "Sina Corporation"),
+    ],
+)
+def test_publisher_from_copyright(footer, publisher):
+    assert publisher_in_copyright([Line(footer, 0, None)]) == publisher
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Our website uses cookies to improve its performance and your experience.",
+        "扫一扫在手机打开当前页",
+        "浏览次数：1234",
+        "陇ICP备19003539号",
+        "甘公网安备 62010202003282号",
+        "【打印本页】",
+        "分享到：",
+    ],
+)
+def test_furniture_lines(line):
+    assert is_furniture(line)
+
+
+def test_article_sentence_is_not_furniture():
+    assert not is_furniture(
+        "省工业和信息化厅相关负责人表示，我省将持续优化政策环境，提升绿色制造水平。"
+    )
+
+
+ARTICLE = """<html lang="en"><head><title>Site name | Ignored</title>
+<meta property="og:title" content="Budget approved after long night">
+<meta property="article:published_time" content="2023-02-13T21:30:00-05:00">
+<meta property="og:site_name" content="The Daily Example">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Budget approved after long night</h1><p class="byline">By Jane Doe</p>
+<div class="story">
+<p>The council approved the budget on Monday night, after a debate that lasted eleven hours.</p>
+<p onclick="track()">Members voted nine to four in favour, with two abstentions, the clerk said.</p>
+<script>alert(1)</script>
+<p>The new budget takes effect in April and funds <a href="/roads">road repairs</a>.</p>
+</div><aside class="related"><h3>Related stories</h3>
+<a href="/a">Another story about the council</a></aside>
+</article><footer>Copyright © 2023 Example Media Ltd. All rights reserved.</footer></body></html>"""
+
+
+def test_english_article_from_metadata_and_structure():
+    record = normalize(ARTICLE, "https://news.example.com/2023/02/13/budget.html")
+    assert record.title == "Budget approved after long night"
+    assert record.published == "2023-02-13T21:30:00-05:00"
+    assert record.publisher == "The Daily Example"
+    assert record.authors == ("Jane Doe",)
+    assert record.language == "en"
+    assert len(record.paragraphs) == 3 and record.paragraphs[0].startswith("The council approved")
+    assert 'href="https://news.example.com/roads"' in record.body_html
+    assert "onclick" not in record.body_html and "alert" not in record.body_html
+    assert "Related stories" not in record.body
+
+
+def test_selector_overrides_the_vote():
+    extra = '<div id="extra"><p>A short note the site editor marked as the article.</p></div>'
+    page = ARTICLE.replace("<footer>", extra + "<footer>")
+    assert normalize(page).paragraphs[0].startswith("The council approved")
+    record = normalize(page, article_selector="#extra")
+    assert record.paragraphs == ("A short note the site editor marked as the article.",)
+    assert normalize(page, article_selector="#missing").paragraphs[0].startswith("The council")
+
+
+def test_time_without_offset_is_read_in_the_source_zone():
+    page = (
+        "<html><body><h1>标题在这里很长</h1><div>发布时间：2023-02-14 10:21</div>"
+        "<div><p>正文第一段，内容足够长，带有标点符号。</p><p>正文第二段，也有足够的文字和标点。</p>"
+        "</div></body></html>"
+    )
+    assert normalize(page).published == "2023-02-14T10:21:00+08:00"
+    assert normalize(page, timezone="Europe/Paris").published == "2023-02-14T10:21:00+01:00"
+
+
+def test_date_from_url_when_the_page_has_none():
+    page = (
+        "<html><body><h1>一个标题</h1><div><p>正文第一段，内容足够长，带有标点符号。</p>"
+        "<p>正文第二段，也有足够的文字和标点。</p></div></body></html>"
+    )
+    record = normalize(page, "http://www.example.gov.cn/art/2023/2/14/t20230214_123.html")
+    assert record.published == "2023-02-14T00:00:00+08:00"
+
+
+def test_summary_shows_fields_and_body():
+    record = normalize(ARTICLE, "https://news.example.com/2023/02/13/budget.html")
+    summary = render_summary(record)
+    assert summary.startswith("Title:     Budget approved after long night\n")
+    assert "Authors:   Jane Doe" in summary
+    assert summary.rstrip().endswith("funds road repairs.")
+
+
+def _page(head: str, body: str) -> str:
+    paragraphs = (
+        "<p>正文第一段，内容足够长，带有标点符号。</p><p>正文第二段，也有足够的文字和标点。</p>"
+    )
+    body = f"<h1>一个标题</h1>{body}<div>{paragraphs}</div>"
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_metadata_instant_is_shown_in_the_pages_own_offset():
+    head = '<meta property="article:published_time" content="2022-02-06T12:48:06+00:00">'
+    record = normalize(_page(head, "<p>发表时间： 06/02/2022 - 13:48</p>"))
+    assert record.published == "2022-02-06T13:48:06+01:00"
+    assert normalize(_page(head, "")).published == "2022-02-06T12:48:06+00:00"
+
+
+def test_official_document_date_wins_over_the_cms_publish_time():
+    head = '<meta name="PubDate" content="2022-01-28 00:00:00">'
+    cells = "<table><tr><td>成文日期：</td><td>2022年01月27日</td></tr></table>"
+    assert normalize(_page(head, cells)).published == "2022-01-27T00:00:00+08:00"
+    assert normalize(_page(head, "")).published == "2022-01-28T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("[湖湘文化]陈天华《警世钟》ggjjzhzz 发表于 2005-9-15 11:46:00", "ggjjzhzz"),
+        ("由海姑娘张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论", "海姑娘"),
+        ("Posted by jsmith at 10:00", "jsmith"),
+    ],
+)
+def test_blog_posters(line, name):
+    assert credits_in_line(line) == [Credit(name, "author")]
+
+
+def test_pen_name_under_the_headline_but_not_a_share_button():
+    page = (
+        "<html><head><title>站点名称</title></head><body><p>我是怎样卷入八九民运的</p><p>{}</p>"
+        "<div><p>一九八九年四月，我在湖南张家界开一个全省教学研究会议。</p>"
+        "<p>按照惯例，会议安排了一天时间，让与会者去风景点游玩观赏。</p></div></body></html>"
+    )
+    assert normalize(page.format("茉莉")).authors == ("茉莉",)
+    assert normalize(page.format("<a href='#'>微信</a>")).authors == ()
