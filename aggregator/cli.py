@@ -6,6 +6,7 @@ reported and logged), 2 for a configuration or usage error, 1 for anything else.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -14,12 +15,23 @@ import click
 from tabulate import tabulate
 
 from aggregator import __version__
-from aggregator.config import DEFAULT_CONFIG, Config, ConfigError, SourceConfig, load_config
+from aggregator.config import (
+    DEFAULT_CONFIG,
+    Config,
+    ConfigError,
+    FetchConfig,
+    SourceConfig,
+    load_config,
+)
 from aggregator.daemon import Daemon
+from aggregator.dates import DEFAULT_TIMEZONE, UnknownTimezoneError, zone
+from aggregator.fetch import Fetcher
+from aggregator.normalize import normalize, render_summary
 from aggregator.poll import ERROR, SourceReport, poll_many
 from aggregator.publish import publish_all
 from aggregator.store import Store
 from aggregator.store.schema import SchemaError
+from aggregator.urls import is_http_url
 
 _ERROR_WIDTH = 70
 
@@ -167,6 +179,46 @@ def search(context: _Context, query: str, limit: int) -> None:
         for stored in results
     ]
     click.echo(tabulate(rows, headers=["id", "published", "source", "title"]))
+
+
+@main.command()
+@click.argument("target", metavar="PATH_OR_URL")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--url", help="The page's URL, for a saved file (resolves its links).")
+@click.option(
+    "--timezone",
+    default=DEFAULT_TIMEZONE,
+    show_default=True,
+    help="How to read times without an offset.",
+)
+@click.option("--selector", help="CSS selector of the article body.")
+def parse(target: str, as_json: bool, url: str | None, timezone: str, selector: str | None) -> None:
+    """Normalize one article page (a file, - for stdin, or a URL) and print its record."""
+    try:
+        zone(timezone)
+    except UnknownTimezoneError as exc:
+        _fail(str(exc), code=2)
+    content_type = None
+    if is_http_url(target):
+        with Fetcher(FetchConfig(retries=0)) as fetcher:
+            result = fetcher.fetch(target)
+        if not result.ok:
+            _fail(f"{target}: {result.error}", code=1)
+        content, content_type, url = result.content, result.content_type, url or result.final_url
+    elif target == "-":
+        content = sys.stdin.buffer.read()
+    else:
+        try:
+            content = Path(target).read_bytes()
+        except OSError as exc:
+            _fail(f"{target}: {exc.strerror or exc}", code=2)
+    record = normalize(
+        content, url, content_type=content_type, timezone=timezone, article_selector=selector
+    )
+    if as_json:
+        click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_summary(record))
 
 
 @main.command()

@@ -2,7 +2,8 @@
 
 `poll_source` reads top to bottom in pipeline order:
 
-    fetch the source (conditional GET) -> log the fetch -> read its entries
+    fetch the source (conditional GET) -> log the fetch
+      -> read it: a feed's entries, or an html source's list pages and new article pages
       -> save new and changed articles -> remember the validators -> note the outcome
 
 Problems never escape as exceptions: each becomes a one-line error naming the source, in
@@ -22,7 +23,10 @@ from dataclasses import dataclass
 
 from aggregator.config import Config, SourceConfig
 from aggregator.discover.feed import FeedError, parse_feed
-from aggregator.fetch import Fetcher
+from aggregator.fetch import Fetcher, FetchResult
+from aggregator.listwalk import walk_list
+from aggregator.models import Article
+from aggregator.pages import Page, PageHint, fetch_pages, merge_feed_and_page
 from aggregator.store import Store
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,21 @@ class SourceReport:
         return bool(self.new or self.updated)
 
 
+class SourceError(Exception):
+    """The source's document cannot be read at all (not a feed, a list without links)."""
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The articles one poll read from a source, and what went wrong on the way."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[str, ...]
+    # Everything the source offered was read; only then are its validators kept, so that
+    # a page that failed today is tried again tomorrow rather than hidden behind a 304.
+    complete: bool
+
+
 def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceReport:
     """Poll `source` once: fetch, read, store. Never raises for a bad source."""
     url = store.fetch_url(source)
@@ -61,21 +80,19 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
     if result.error:
         return _failed(store, source, result.error)
 
-    if source.type != "feed":
-        problem = f"{source.type} sources cannot be polled by this version"
-        store.note_fetch_error(fetch_id, problem)
-        return _failed(store, source, problem)
+    read = _read_feed if source.type == "feed" else _read_list
     try:
-        feed = parse_feed(result.content, result.headers, result.final_url or url, source.timezone)
-    except FeedError as exc:
+        found = read(source, result, store, fetcher)
+    except SourceError as exc:
         store.note_fetch_error(fetch_id, str(exc))
         return _failed(store, source, str(exc))
-    for problem in feed.problems:
+    for problem in found.problems:
         log.warning("source %s: %s", source.name, problem)
 
-    counts = store.save_articles(source.name, feed.articles)
-    store.remember_validators(url, result.validators)
-    store.record_poll(source.name, OK)
+    counts = store.save_articles(source.name, found.articles)
+    if found.complete:
+        store.remember_validators(url, result.validators)
+    store.record_poll(source.name, OK, "; ".join(found.problems) or None)
     log.info(
         "source %s: %d new, %d updated, %d unchanged",
         source.name,
@@ -83,7 +100,67 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
         counts.updated,
         counts.unchanged,
     )
-    return SourceReport(source.name, OK, counts.new, counts.updated, feed.problems)
+    return SourceReport(source.name, OK, counts.new, counts.updated, found.problems)
+
+
+def _read_feed(source: SourceConfig, result: FetchResult, store: Store, fetcher: Fetcher) -> _Found:
+    """A feed's entries; with `fetch_pages`, summary-only entries completed by their page."""
+    try:
+        feed = parse_feed(
+            result.content, result.headers, result.final_url or result.url, source.timezone
+        )
+    except FeedError as exc:
+        raise SourceError(str(exc)) from exc
+    if not source.wants_pages or not feed.summary_only:
+        return _Found(feed.articles, feed.problems, complete=True)
+    # A stored summary-only entry was completed from its page once; its feed summary must
+    # not overwrite that (rechecks of the page follow its edits).
+    known = store.known_urls(feed.summary_only)
+    wanted = [a for a in feed.articles if a.url in feed.summary_only and a.url not in known]
+    hints = [PageHint(a.url, a.title, a.published, a.guid) for a in wanted]
+    pages = {page.hint.url: page for page in _fetch_and_log(hints, source, store, fetcher)}
+    articles = []
+    for article in feed.articles:
+        if article.url in known:
+            continue
+        page = pages.get(article.url)
+        page_article = page.article if page else None
+        articles.append(merge_feed_and_page(article, page_article) if page_article else article)
+    problems = feed.problems + tuple(page.problem for page in pages.values() if page.problem)
+    return _Found(tuple(articles), problems, complete=len(problems) == len(feed.problems))
+
+
+def _read_list(source: SourceConfig, result: FetchResult, store: Store, fetcher: Fetcher) -> _Found:
+    """An html source: its list pages' links, and the pages of those not yet stored."""
+    try:
+        walk = walk_list(source, result, fetcher)
+    except ValueError as exc:
+        raise SourceError(f"cannot read the list page: {exc}") from exc
+    for fetched in walk.fetches:
+        store.record_fetch(source.name, fetched)
+    if not walk.links:
+        reason = "; ".join(walk.problems) or "no article links found"
+        raise SourceError(f"list page yields no article links ({reason})")
+    known = store.known_urls(link.url for link in walk.links)
+    hints = [
+        PageHint(link.url, link.title, link.date) for link in walk.links if link.url not in known
+    ]
+    pages = _fetch_and_log(hints, source, store, fetcher)
+    articles = tuple(page.article for page in pages if page.article)
+    problems = walk.problems + tuple(page.problem for page in pages if page.problem)
+    return _Found(articles, problems, complete=walk.complete and len(articles) == len(pages))
+
+
+def _fetch_and_log(
+    hints: Sequence[PageHint], source: SourceConfig, store: Store, fetcher: Fetcher
+) -> list[Page]:
+    """Fetch and normalize article pages; log every fetch (in this, the store's thread)."""
+    pages = fetch_pages(hints, source, fetcher, workers=fetcher.config.per_host)
+    for page in pages:
+        fetch_id = store.record_fetch(source.name, page.fetch)
+        if page.problem and page.fetch.ok:
+            store.note_fetch_error(fetch_id, page.problem)
+    return pages
 
 
 def _failed(store: Store, source: SourceConfig, error: str) -> SourceReport:

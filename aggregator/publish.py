@@ -10,7 +10,6 @@ file's modification time is a truthful Last-Modified.
 
 from __future__ import annotations
 
-import html
 import os
 import tempfile
 from collections.abc import Sequence
@@ -21,8 +20,10 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedEntry, FeedGenerator
 
 from aggregator import __version__
+from aggregator.changes import paragraphs
 from aggregator.config import Config
 from aggregator.dates import utc_now
+from aggregator.sanitize import paragraphs_to_html
 from aggregator.store import Store, StoredArticle
 from aggregator.urls import site_of
 
@@ -159,10 +160,7 @@ def _content_html(stored: StoredArticle) -> str:
     article = stored.article
     if article.body_html:
         return article.body_html
-    if article.body_text:
-        paragraphs = article.body_text.split("\n\n")
-        return "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
-    return ""
+    return paragraphs_to_html(paragraphs(article.body_text))
 
 
 def _datetime(value: str | None) -> datetime | None:

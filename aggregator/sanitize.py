@@ -8,13 +8,66 @@ relative references).
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
 import nh3
 from bs4 import BeautifulSoup
 
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "longdesc"})
+# Text markup, links, images and tables: what an article body needs, nothing that runs.
+_TAGS = frozenset(
+    [
+        "p",
+        "br",
+        "a",
+        "img",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "figcaption",
+        "pre",
+        "code",
+        "hr",
+        "div",
+        "span",
+        "dl",
+        "dt",
+        "dd",
+    ]
+)
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "blockquote": {"cite"},
+}
 _BLOCKS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "hr", "dd", "dt",
@@ -22,30 +75,43 @@ _BLOCKS = (
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
-def clean_html(html: str | None, base_url: str | None = None) -> str:
-    """`html` with only safe markup left and every URL absolute."""
-    if not html:
+def clean_html(markup: str | None, base_url: str | None = None) -> str:
+    """`markup` with only safe markup left and every URL absolute."""
+    if not markup:
         return ""
 
     def absolute(tag: str, attribute: str, value: str) -> str | None:
         if attribute in _URL_ATTRIBUTES:
-            resolved = urljoin(base_url, value.strip()) if base_url else value.strip()
+            try:
+                resolved = urljoin(base_url, value.strip()) if base_url else value.strip()
+            except ValueError:  # a malformed URL: drop the attribute
+                return None
             return resolved if resolved.startswith(("http://", "https://", "mailto:")) else None
         return value
 
     return nh3.clean(
-        html,
+        markup,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
         attribute_filter=absolute,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        strip_comments=True,
     ).strip()
 
 
-def html_to_text(html: str | None) -> str:
+def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
+    """Plain-text paragraphs as HTML: one escaped <p> each, blank ones skipped."""
+    return "".join(
+        f"<p>{html.escape(text.strip(), quote=False)}</p>" for text in paragraphs if text.strip()
+    )
+
+
+def html_to_text(markup: str | None) -> str:
     """The readable text of an HTML fragment: paragraphs separated by blank lines."""
-    if not html:
+    if not markup:
         return ""
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(markup, "lxml")
     for element in soup(["script", "style", "noscript", "template"]):
         element.decompose()
     for element in soup.find_all(_BLOCKS):

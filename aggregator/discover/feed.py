@@ -24,7 +24,7 @@ import feedparser
 
 from aggregator.dates import parse_datetime, to_iso
 from aggregator.models import Article
-from aggregator.sanitize import clean_html, html_to_text
+from aggregator.sanitize import clean_html, html_to_text, paragraphs_to_html
 from aggregator.urls import canonical_url, is_http_url
 
 _SUMMARY_CHARS = 300
@@ -181,7 +181,11 @@ def _xml_content(entry: Any) -> str:
     for content in ranked:
         value = content.get("value") or ""
         if value.strip():
-            return value if "html" in (content.get("type") or "") else _text_as_html(value)
+            return (
+                value
+                if "html" in (content.get("type") or "")
+                else paragraphs_to_html(value.splitlines())
+            )
     return ""
 
 
@@ -237,7 +241,7 @@ def _json_entries(items: Any, url: str, timezone: str) -> Iterator[_Entry]:
             link = guid
         content = item.get("content_html") or ""
         if not content and item.get("content_text"):
-            content = _text_as_html(str(item["content_text"]))
+            content = paragraphs_to_html(str(item["content_text"]).splitlines())
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         yield _Entry(
             link=canonical_url(link, base=url) if link else "",
@@ -284,10 +288,6 @@ def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     return " ".join(value.split()) or None
-
-
-def _text_as_html(text: str) -> str:
-    return "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip())
 
 
 def _one_line(value: object) -> str:

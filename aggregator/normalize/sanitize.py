@@ -1,71 +1,21 @@
 """The article block as safe HTML: only text markup, absolute links, nothing executable.
 
 The block is pruned of the lines the normalizer dropped (header, share bars, related lists)
-and then cleaned by nh3 (an allow-list sanitizer): no script, no event handlers, no style
-attributes, only http(s)/mailto links, `rel="noopener noreferrer"` on anchors.
+and then cleaned by the project's one nh3 policy (`aggregator.sanitize.clean_html`): no
+script, no event handlers, no style attributes, absolute http(s)/mailto links only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-from urllib.parse import urljoin
 
 import lxml.html
-import nh3
 from lxml.html import HtmlElement
 
 from aggregator.normalize.content import ContentBlock
 from aggregator.normalize.images import image_source
 from aggregator.normalize.lines import Line
-
-_TAGS = {
-    "p",
-    "br",
-    "a",
-    "img",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "s",
-    "sub",
-    "sup",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "caption",
-    "figure",
-    "figcaption",
-    "pre",
-    "code",
-    "hr",
-    "div",
-    "span",
-    "dl",
-    "dt",
-    "dd",
-}
-_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-}
+from aggregator.sanitize import clean_html
 
 
 def body_html(block: ContentBlock, kept: list[Line], base_url: str | None) -> str:
@@ -86,31 +36,8 @@ def body_html(block: ContentBlock, kept: list[Line], base_url: str | None) -> st
             src = image_source(img)
             if src:
                 img.set("src", src)
-        if base_url:
-            _absolute_links(part, base_url)
         pieces.append(lxml.html.tostring(part, encoding="unicode", method="html", with_tail=False))
-    return nh3.clean(
-        "".join(pieces),
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    ).strip()
-
-
-def _absolute_links(element: HtmlElement, base_url: str) -> None:
-    for node in element.iter("a", "img"):
-        attribute = "href" if node.tag == "a" else "src"
-        value = node.get(attribute)
-        if value:
-            with contextlib.suppress(ValueError):  # a malformed URL stays as written
-                node.set(attribute, urljoin(base_url, value.strip()))
-
-
-def paragraphs_html(paragraphs: list[str]) -> str:
-    """HTML for a text capture: one escaped <p> per paragraph."""
-    return "".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
+    return clean_html("".join(pieces), base_url)
 
 
 def _owners_only_of_dropped(block: ContentBlock, kept: list[Line]) -> list[HtmlElement]:

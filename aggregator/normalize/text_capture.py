@@ -25,7 +25,7 @@ from aggregator.normalize.language import article_language
 from aggregator.normalize.lines import Line, squash_spaces
 from aggregator.normalize.outlets import corroborated_source, publisher_in_copyright, source_in_line
 from aggregator.normalize.record import Record
-from aggregator.normalize.sanitize import paragraphs_html
+from aggregator.sanitize import paragraphs_to_html
 
 _META_LINE = re.compile(
     r"来源|来自|发布|时间|日期|点击|浏览|Source\s*:|Posted|Published|Date\s*:", re.IGNORECASE
@@ -109,7 +109,7 @@ def read_text_capture(text: str, url: str | None, tz: tzinfo, notes: list[str]) 
         language=article_language(None, body),
         paragraphs=paragraphs,
         body=body,
-        body_html=paragraphs_html(list(paragraphs)),
+        body_html=paragraphs_to_html(paragraphs),
         images=(),
         notes=tuple(notes),
     )
