@@ -31,6 +31,7 @@ from aggregator.poll import ERROR, SourceReport, poll_many
 from aggregator.publish import publish_all
 from aggregator.store import Store
 from aggregator.store.schema import SchemaError
+from aggregator.store.stories import ORIGINAL
 from aggregator.urls import is_http_url
 
 _ERROR_WIDTH = 70
@@ -179,6 +180,59 @@ def search(context: _Context, query: str, limit: int) -> None:
         for stored in results
     ]
     click.echo(tabulate(rows, headers=["id", "published", "source", "title"]))
+
+
+@main.command()
+@click.option("--min-size", default=2, show_default=True, help="Only stories this big.")
+@click.option("--limit", default=50, show_default=True, help="At most this many stories.")
+@click.pass_obj
+def stories(context: _Context, min_size: int, limit: int) -> None:
+    """Stories carried by several sites (reposts merged), newest first."""
+    with context.store() as store:
+        found = store.stories(min_size=min_size, limit=limit)
+    if not found:
+        click.echo(f"no stories with {min_size} or more articles", err=True)
+        return
+    rows = [
+        [story.id, story.member_count, (story.first_published or "")[:16], story.title]
+        for story in found
+    ]
+    click.echo(tabulate(rows, headers=["story", "articles", "first published", "title"]))
+
+
+@main.command()
+@click.argument("story_id", type=int)
+@click.pass_obj
+def story(context: _Context, story_id: int) -> None:
+    """The articles of one story: the original first, then each copy with its similarity."""
+    with context.store() as store:
+        members = store.story_members(story_id)
+    if not members:
+        _fail(f"no story {story_id}", code=1)
+    rows = [
+        [
+            _story_role(member.canonical, member.match),
+            member.similarity if member.similarity is not None else "",
+            member.publisher or member.source,
+            (member.published or "")[:16],
+            member.title,
+            member.url,
+        ]
+        for member in members
+    ]
+    headers = ["role", "similarity", "site", "published", "title", "url"]
+    click.echo(tabulate(rows, headers=headers))
+
+
+def _story_role(canonical: bool, match: str | None) -> str:
+    """How a member relates to its story's original.
+
+    A member that founded the story but lost the lead to an original found later is a
+    copy whose kind was never measured.
+    """
+    if canonical:
+        return "original"
+    return "copy" if match in (None, ORIGINAL) else match
 
 
 @main.command()

@@ -13,18 +13,20 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedEntry, FeedGenerator
+from lxml import etree
 
 from aggregator import __version__
 from aggregator.changes import paragraphs
 from aggregator.config import Config
 from aggregator.dates import utc_now
 from aggregator.sanitize import paragraphs_to_html
-from aggregator.store import Store, StoredArticle
+from aggregator.store import RelatedLink, Store, StoredArticle
 from aggregator.urls import site_of
 
 COMBINED_FEED = "feed.atom"
@@ -32,20 +34,38 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TAG_DATE = "2026"  # the year our tag: URIs were minted; never change it
 
 
-class _LanguageFeedExtension(BaseExtension):
-    """feedgen has no per-entry xml:lang; this extension (feed half) adds nothing."""
+class _FeedExtras(BaseExtension):
+    """The feed half of `_EntryExtras`; it adds nothing to the feed itself."""
 
 
-class _LanguageEntryExtension(BaseEntryExtension):
-    """Sets xml:lang on an entry, so readers and validators know its language."""
+class _EntryExtras(BaseEntryExtension):
+    """What feedgen 1.0 cannot write on an entry: xml:lang, and links with a rel.
+
+    feedgen's own entry links lose their rel, type and title attributes (a bug in
+    `FeedEntry.atom_entry`), which would turn a story's related links into a second
+    alternate link. So all entry links are written here.
+    """
 
     def __init__(self) -> None:
         self.language: str | None = None
+        self.links: list[dict[str, str]] = []
 
     def extend_atom(self, entry):  # type: ignore[no-untyped-def]
         if self.language:
             entry.set(_XML_LANG, self.language)
+        for attributes in self.links:
+            etree.SubElement(entry, "link", attributes)
         return entry
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One Atom entry: an article, or a story shown through its original article."""
+
+    entry_id: str
+    stored: StoredArticle
+    related: tuple[RelatedLink, ...] = ()  # the story's other copies
+    updated_at_least: str | None = None  # when the story's original was last replaced
 
 
 def publish_all(config: Config, store: Store) -> list[Path]:
@@ -61,7 +81,10 @@ def publish_all(config: Config, store: Store) -> list[Path]:
                 title=config.publish.title,
                 self_url=config.publish.base_url + COMBINED_FEED,
                 alternate_url=config.publish.base_url,
-                articles=store.feed_articles(limit=limit),
+                items=[
+                    FeedItem(story.entry_id, story.canonical, story.related, story.updated)
+                    for story in store.feed_stories(limit=limit)
+                ],
             ),
         )
     ]
@@ -75,7 +98,10 @@ def publish_all(config: Config, store: Store) -> list[Path]:
                     title=f"{config.publish.title}: {source.name}",
                     self_url=config.publish.base_url + name,
                     alternate_url=source.url,
-                    articles=store.feed_articles(source=source.name, limit=limit),
+                    items=[
+                        FeedItem(stored.entry_id, stored)
+                        for stored in store.feed_articles(source=source.name, limit=limit)
+                    ],
                 ),
             )
         )
@@ -98,13 +124,11 @@ def render_feed(
     title: str,
     self_url: str,
     alternate_url: str,
-    articles: Sequence[StoredArticle],
+    items: Sequence[FeedItem],
 ) -> bytes:
-    """The Atom document for `articles` (already newest first)."""
+    """The Atom document of `items` (already newest first)."""
     generator = FeedGenerator()
-    generator.register_extension(
-        "aggregator", _LanguageFeedExtension, _LanguageEntryExtension, rss=False
-    )
+    generator.register_extension("aggregator", _FeedExtras, _EntryExtras, rss=False)
     generator.id(feed_id)
     generator.title(title)
     generator.link(href=self_url, rel="self", type="application/atom+xml")
@@ -112,16 +136,17 @@ def render_feed(
     generator.generator("aggregator", version=__version__)
     newest = None
     # feedgen prepends each new entry; adding oldest first leaves the newest on top.
-    for stored in reversed(articles):
+    for item in reversed(items):
         entry = generator.add_entry()
-        updated = _fill_entry(entry, stored)
+        updated = _fill_entry(entry, item)
         newest = updated if newest is None or updated > newest else newest
     generator.updated(newest or utc_now())
     return generator.atom_str(pretty=True)
 
 
-def _fill_entry(entry: FeedEntry, stored: StoredArticle) -> datetime:
+def _fill_entry(entry: FeedEntry, item: FeedItem) -> datetime:
     """Fill one entry from a stored article; return its atom:updated time."""
+    stored = item.stored
     article = stored.article
     published = _datetime(article.published)
     updated = max(
@@ -131,12 +156,18 @@ def _fill_entry(entry: FeedEntry, stored: StoredArticle) -> datetime:
             published,
             _datetime(stored.changed_at),
             _datetime(stored.first_seen),
+            _datetime(item.updated_at_least),
         )
         if moment is not None
     )
-    entry.id(stored.entry_id)
+    entry.id(item.entry_id)
     entry.title(article.title)
-    entry.link(href=article.url, rel="alternate", type="text/html")
+    extras = entry.aggregator
+    extras.links.append({"href": article.url, "rel": "alternate", "type": "text/html"})
+    for related in item.related:
+        extras.links.append(
+            {"href": related.url, "rel": "related", "type": "text/html", "title": related.site}
+        )
     if published:
         entry.published(published)
     entry.updated(updated)
@@ -150,8 +181,7 @@ def _fill_entry(entry: FeedEntry, stored: StoredArticle) -> datetime:
         entry.content(content, type="html")
     if article.summary:
         entry.summary(article.summary)
-    if article.language:
-        entry.aggregator.language = article.language
+    extras.language = article.language
     return updated
 
 

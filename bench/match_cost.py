@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from reposts import DEFAULT_CORPUS, edit, load_bases  # noqa: E402
 
 from aggregator.dedupe import fingerprint as fp  # noqa: E402
-from aggregator.dedupe import index as index_module  # noqa: E402
 from aggregator.dedupe import match, text  # noqa: E402
-from aggregator.dedupe.index import RepostIndex  # noqa: E402
 from aggregator.dedupe.stories import ArticleFacts, assign_story  # noqa: E402
 from aggregator.store import fingerprints  # noqa: E402
+from aggregator.store import reposts as index_module  # noqa: E402
+from aggregator.store.reposts import RepostIndex  # noqa: E402
 
 SYNTHETIC_FIRST_ID = 1_000_000
 CHUNK = 100_000

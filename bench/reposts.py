@@ -37,9 +37,9 @@ from lxml import html as lxml_html
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aggregator.dedupe.index import RepostIndex  # noqa: E402
 from aggregator.dedupe.stories import ArticleFacts, assign_story, choose_canonical  # noqa: E402
 from aggregator.encoding import decode  # noqa: E402
+from aggregator.store.reposts import RepostIndex  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 SEED = 5

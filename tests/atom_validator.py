@@ -72,6 +72,9 @@ def _feed_rules(feed: etree._Element) -> list[str]:
                 problems.append(f"{where}: empty author name")
         links = entry.findall(f"{ATOM}link")
         alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
+        kinds = [(link.get("type"), link.get("hreflang")) for link in alternates]
+        if len(kinds) != len(set(kinds)):
+            problems.append(f"{where}: two alternate links of the same type and language")
         if entry.find(f"{ATOM}content") is None and not alternates:
             problems.append(f"{where}: neither content nor an alternate link")
         for link in links:

@@ -52,6 +52,13 @@ def test_a_good_feed_passes() -> None:
             ),
             "unregistered link relation",
         ),
+        (
+            (
+                '<link href="http://example.org/1"/>',
+                '<link href="http://example.org/1"/><link href="http://example.org/2"/>',
+            ),
+            "two alternate links",
+        ),
     ],
 )
 def test_problems_are_caught(change: tuple[str, str], problem: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import sqlite_utils
 
 from aggregator.dedupe.fingerprint import BODY_BANDS, HEAD_BANDS
-from aggregator.dedupe.index import RepostIndex
+from aggregator.store.reposts import RepostIndex
 
 DATA = Path(__file__).parent / "data" / "dedupe"
 NAMES = [

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 from aggregator.dedupe.text import NormalizedText
 
@@ -46,9 +46,18 @@ _MIX_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _MIX_FINAL = np.uint64(0xBF58476D1CE4E5B9)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT_29, _SHIFT_32 = np.uint64(29), np.uint64(32)
-# Permutations of the MinHash, drawn once instead of once per article.
-_BODY_PERMUTATIONS = MinHash(num_perm=BODY_PERM, seed=MINHASH_SEED).permutations
-_HEAD_PERMUTATIONS = MinHash(num_perm=HEAD_PERM, seed=MINHASH_SEED + 1).permutations
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The MinHash permutations, drawn once per process instead of once per article.
+
+    datasketch is imported here, not at the top: it brings scipy, a second of start-up
+    that commands which never fingerprint anything should not pay.
+    """
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed).permutations
 
 
 class _TokenIds(dict[str, int]):
@@ -115,8 +124,8 @@ def fingerprint(normalized: NormalizedText) -> Fingerprint | None:
         return None
     head_count = max(1, _head_tokens(normalized.tokens) - SHINGLE + 1)
     return Fingerprint(
-        body=_minhash(shingles, BODY_PERM, _BODY_PERMUTATIONS),
-        head=_minhash(shingles[:head_count], HEAD_PERM, _HEAD_PERMUTATIONS),
+        body=_minhash(shingles, BODY_PERM, _permutations(BODY_PERM, MINHASH_SEED)),
+        head=_minhash(shingles[:head_count], HEAD_PERM, _permutations(HEAD_PERM, MINHASH_SEED + 1)),
     )
 
 
@@ -130,6 +139,8 @@ def _head_tokens(tokens: tuple[str, ...]) -> int:
 
 
 def _minhash(shingles: np.ndarray, num_perm: int, permutations: np.ndarray) -> np.ndarray:
+    from datasketch import MinHash  # see _permutations
+
     sketch = MinHash(num_perm=num_perm, hashfunc=int, permutations=permutations, scheme="affine32")
     sketch.update_batch(shingles.tolist())
     return sketch.hashvalues.astype(np.uint32)

@@ -25,6 +25,8 @@ from aggregator.config import SourceConfig
 from aggregator.dates import to_iso, utc_now
 from aggregator.fetch import FetchResult, Validators
 from aggregator.models import Article, Credit, Image
+from aggregator.store import stories
+from aggregator.store.reposts import RepostIndex
 from aggregator.store.schema import ensure_schema
 from aggregator.store.search import index_terms, match_expression
 from aggregator.urls import stable_id
@@ -55,6 +57,24 @@ class StoredArticle:
     version: int
 
 
+@dataclass(frozen=True)
+class RelatedLink:
+    """Another site carrying a story: its URL and the site's name."""
+
+    url: str
+    site: str
+
+
+@dataclass(frozen=True)
+class FeedStory:
+    """One story as the combined feed shows it: its original, and the other copies."""
+
+    entry_id: str
+    canonical: StoredArticle
+    updated: str  # when the story's original last changed or was replaced
+    related: tuple[RelatedLink, ...]
+
+
 class Store:
     """The SQLite archive at `path` (created, or migrated, on open)."""
 
@@ -70,6 +90,8 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA synchronous = NORMAL")
         ensure_schema(self.db)
+        self.reposts = RepostIndex(self.db)
+        self._file_unfiled_articles(rebuild=self.reposts.stale)
 
     def close(self) -> None:
         self.db.close()
@@ -90,6 +112,22 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def _file_unfiled_articles(self, rebuild: bool) -> None:
+        """File articles that have no story yet (all of them again after a `rebuild`).
+
+        Needed once after the upgrade that brought stories, and when the fingerprint code
+        changed so that the stored fingerprints had to be dropped.
+        """
+        if rebuild:
+            with self.transaction():
+                stories.clear_stories(self.db)
+        unfiled = stories.unfiled_articles(self.db)
+        now = to_iso(utc_now())
+        for start in range(0, len(unfiled), 500):
+            with self.transaction():
+                for article_id in unfiled[start : start + 500]:
+                    stories.file_new_article(self.db, self.reposts, article_id, now)
 
     # -- sources -------------------------------------------------------------------------
 
@@ -248,12 +286,16 @@ class Store:
                 if change is Change.NEW:
                     article_id = self._insert_article(source, article, digest, now)
                     self._insert_version(article_id, 1, article, digest, now, diff=None)
+                    stories.file_new_article(self.db, self.reposts, article_id, now)
                     new += 1
                 elif change is Change.CHANGED:
                     article_id, _, version, old_body = row
                     diff = paragraph_diff(old_body, article.body_text)
                     self._insert_version(article_id, version + 1, article, digest, now, diff)
                     self._update_article(article_id, article, digest, version + 1, now)
+                    stories.article_text_changed(
+                        self.db, self.reposts, article_id, article.body_text, now
+                    )
                     updated += 1
                 else:
                     unchanged += 1
@@ -325,6 +367,52 @@ class Store:
             [*parameters, limit],
         )
         return [_stored_article(row) for row in _dict_rows(cursor)]
+
+    def feed_stories(self, limit: int = 200) -> list[FeedStory]:
+        """The newest stories, newest first, each with its original and its copies."""
+        cursor = self.db.execute(
+            """
+            SELECT articles.*, stories.id AS story_key, stories.entry_id AS story_entry_id,
+                   stories.updated AS story_updated
+            FROM stories JOIN articles ON articles.id = stories.canonical_article_id
+            ORDER BY stories.sort_time DESC, stories.id DESC LIMIT ?
+            """,
+            [limit],
+        )
+        rows = list(_dict_rows(cursor))
+        related: dict[int, list[RelatedLink]] = {row["story_key"]: [] for row in rows}
+        keys = list(related)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            members = self.db.execute(
+                f"""
+                SELECT articles.story_id, articles.url, articles.publisher, articles.source
+                FROM articles JOIN stories ON stories.id = articles.story_id
+                WHERE articles.story_id IN ({_placeholders(chunk)})
+                  AND articles.id != stories.canonical_article_id
+                ORDER BY articles.sort_time, articles.id
+                """,
+                chunk,
+            )
+            for story_id, url, publisher, source in members:
+                related[story_id].append(RelatedLink(url, publisher or source))
+        return [
+            FeedStory(
+                entry_id=row["story_entry_id"],
+                canonical=_stored_article(row),
+                updated=row["story_updated"],
+                related=tuple(related[row["story_key"]]),
+            )
+            for row in rows
+        ]
+
+    def stories(self, min_size: int = 1, limit: int = 100) -> list[stories.StorySummary]:
+        """Stories with at least `min_size` members, newest first."""
+        return stories.stories(self.db, min_size, limit)
+
+    def story_members(self, story_id: int) -> list[stories.StoryMember]:
+        """The members of a story, its original first; empty for an unknown story."""
+        return stories.story_members(self.db, story_id)
 
     def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
         """Articles matching every word of `query`, best matches (title weighs most) first."""

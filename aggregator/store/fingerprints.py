@@ -11,30 +11,33 @@ Kept in the archive so the index survives a restart without being rebuilt from t
 - ``dedupe_meta(key TEXT PRIMARY KEY, value TEXT)``: the fingerprint version the rows were
   made with; rows of another version are dropped (see `ensure_schema`).
 
-Like sqlite-utils' own writes, each function commits its change.
+Each write joins the caller's transaction when one is open (the store files an article,
+its story and its fingerprint in one), and otherwise commits on its own, like sqlite-utils'
+writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlite_utils
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS dedupe_signatures (
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS dedupe_signatures (
     article_id INTEGER PRIMARY KEY,
     signature BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS dedupe_bands (
+)""",
+    """CREATE TABLE IF NOT EXISTS dedupe_bands (
     band_key INTEGER NOT NULL,
     article_id INTEGER NOT NULL,
     PRIMARY KEY (band_key, article_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dedupe_meta (
+) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS dedupe_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
-);
-"""
+)""",
+)
 _VERSION_KEY = "fingerprint_version"
 
 
@@ -44,8 +47,9 @@ def ensure_schema(db: sqlite_utils.Database, version: int) -> bool:
     After True the caller must add every article again: signatures made by other code
     would match nothing made now.
     """
-    with db.conn:
-        db.conn.executescript(_SCHEMA)
+    with _atomically(db):
+        for statement in SCHEMA:
+            db.execute(statement)
         row = db.execute("SELECT value FROM dedupe_meta WHERE key = ?", [_VERSION_KEY]).fetchone()
         stale = row is not None and row[0] != str(version)
         if stale:
@@ -73,7 +77,7 @@ def replace(
     old_band_keys: Sequence[int] = (),
 ) -> None:
     """Store an article's signature and band rows in place of its old ones."""
-    with db.conn:
+    with _atomically(db):
         _delete_rows(db, article_id, old_band_keys)
         db.execute(
             "INSERT OR REPLACE INTO dedupe_signatures (article_id, signature) VALUES (?, ?)",
@@ -87,7 +91,7 @@ def replace(
 
 def delete(db: sqlite_utils.Database, article_id: int, band_keys: Sequence[int]) -> None:
     """Forget an article: its signature and the band rows of `band_keys`."""
-    with db.conn:
+    with _atomically(db):
         _delete_rows(db, article_id, band_keys)
         db.execute("DELETE FROM dedupe_signatures WHERE article_id = ?", [article_id])
 
@@ -98,7 +102,7 @@ def bulk_insert(
     band_rows: Iterable[tuple[int, int]],
 ) -> None:
     """Insert many new articles at once (an initial load): rows sorted by band key go fastest."""
-    with db.conn:
+    with _atomically(db):
         db.conn.executemany(
             "INSERT OR REPLACE INTO dedupe_signatures (article_id, signature) VALUES (?, ?)",
             signatures,
@@ -126,6 +130,16 @@ def candidates(
 def count(db: sqlite_utils.Database) -> int:
     """How many articles have a signature."""
     return db.execute("SELECT COUNT(*) FROM dedupe_signatures").fetchone()[0]
+
+
+@contextmanager
+def _atomically(db: sqlite_utils.Database) -> Iterator[None]:
+    """The caller's open transaction, or one of our own that commits at the end."""
+    if db.conn.in_transaction:
+        yield
+        return
+    with db.conn:
+        yield
 
 
 def _delete_rows(db: sqlite_utils.Database, article_id: int, band_keys: Sequence[int]) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TABLES = """
 CREATE TABLE sources (
@@ -67,10 +67,25 @@ CREATE TABLE articles (
     changed_at TEXT,                -- when the latest version was recorded, if ever edited
     removed_at TEXT,
     title_terms TEXT,               -- title and body as indexed for search (CJK bigrams)
-    body_terms TEXT
+    body_terms TEXT,
+    story_id INTEGER REFERENCES stories(id),   -- every article has one, alone or shared
+    story_match TEXT,               -- how it joined: original | repost | excerpt
+    story_similarity REAL           -- share of the shorter text found in the longer
 );
 CREATE INDEX articles_sort_time ON articles (sort_time);
 CREATE INDEX articles_source_sort_time ON articles (source, sort_time);
+CREATE INDEX articles_story ON articles (story_id);
+
+CREATE TABLE stories (              -- one story per article, however many sites carry it
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: the older id survives a merge
+    entry_id TEXT NOT NULL UNIQUE,  -- the story's Atom id: its first article's
+    canonical_article_id INTEGER NOT NULL REFERENCES articles(id),   -- the original
+    first_published TEXT,           -- the earliest published of its members
+    sort_time TEXT NOT NULL,        -- UTC: the combined feed's order
+    member_count INTEGER NOT NULL,
+    updated TEXT NOT NULL           -- when its canonical article last changed or was replaced
+);
+CREATE INDEX stories_sort_time ON stories (sort_time);
 
 CREATE TABLE article_versions (
     id INTEGER PRIMARY KEY,
@@ -98,6 +113,22 @@ CREATE TABLE fetches (
 );
 CREATE INDEX fetches_source_started ON fetches (source, started);
 
+CREATE TABLE dedupe_signatures (  -- MinHash signature of each article's text
+    article_id INTEGER PRIMARY KEY,
+    signature BLOB NOT NULL
+);
+
+CREATE TABLE dedupe_bands (       -- LSH band keys: the repost candidate lookup
+    band_key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+
+CREATE TABLE dedupe_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE VIEW source_status AS
 SELECT
     sources.name,
@@ -112,7 +143,28 @@ SELECT
 FROM sources;
 """
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {}
+
+def _add_stories(db: sqlite_utils.Database) -> None:
+    """Version 1 -> 2: stories of reposts. Existing articles are filed on the next open."""
+    for column in (
+        "story_id INTEGER REFERENCES stories(id)",
+        "story_match TEXT",
+        "story_similarity REAL",
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column}")
+    for statement in _TABLES.split(";\n"):
+        if statement.strip().startswith(
+            (
+                "CREATE TABLE stories",
+                "CREATE INDEX stories_",
+                "CREATE INDEX articles_story",
+                "CREATE TABLE dedupe_",
+            )
+        ):
+            db.execute(statement)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _add_stories}
 
 
 class SchemaError(Exception):
