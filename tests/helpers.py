@@ -6,8 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 # Fast, impatient fetching for tests against 127.0.0.1.
 TEST_FETCH = {
@@ -26,19 +29,27 @@ def toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
     raise TypeError(f"no TOML for {value!r}")
 
 
-def write_config(folder: Path, sources: list[dict[str, Any]], **tables: dict[str, Any]) -> Path:
-    """Write a config.toml into `folder` with the given sources and tables; return its path."""
+def write_config(
+    folder: Path, sources: list[dict[str, Any]], **tables: dict[str, Any] | list[dict[str, Any]]
+) -> Path:
+    """Write a config.toml into `folder` with the given sources and tables; return its path.
+
+    A table given as a list of dicts is written as an array of tables (`[[feeds]]`).
+    """
     tables.setdefault("storage", {"database": "data/aggregator.db"})
     tables.setdefault("publish", {"directory": "data/feeds", "base_url": "http://127.0.0.1:8080/"})
     tables.setdefault("fetch", TEST_FETCH)
     lines: list[str] = []
     for name, table in tables.items():
-        lines.append(f"[{name}]")
-        lines += [f"{key} = {toml_value(value)}" for key, value in table.items()]
-        lines.append("")
+        for entry in table if isinstance(table, list) else [table]:
+            lines.append(f"[[{name}]]" if isinstance(table, list) else f"[{name}]")
+            lines += [f"{key} = {toml_value(value)}" for key, value in entry.items()]
+            lines.append("")
     for source in sources:
         lines.append("[[sources]]")
         lines += [f"{key} = {toml_value(value)}" for key, value in source.items()]
@@ -67,3 +78,22 @@ def run_cli(
         cwd=cwd,
         env=environment,
     )
+
+
+def rss_document(items: list[tuple[str, str, str]], title: str = "test feed") -> bytes:
+    """An RSS 2.0 document with one item per (title, link, description), newest first.
+
+    Items are a minute apart, the first one newest, so their order is the feed order.
+    """
+    newest = datetime(2023, 2, 14, 12, 0, tzinfo=UTC)
+    entries = "".join(
+        f"<item><title>{escape(item_title)}</title><link>{escape(link)}</link>"
+        f"<guid>{escape(link)}</guid><description>{escape(description)}</description>"
+        f"<pubDate>{format_datetime(newest - timedelta(minutes=index))}</pubDate></item>"
+        for index, (item_title, link, description) in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.cn/</link>"
+        f"<description>test</description>{entries}</channel></rss>"
+    ).encode()
