@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -97,3 +100,56 @@ def rss_document(items: list[tuple[str, str, str]], title: str = "test feed") ->
         f"<title>{escape(title)}</title><link>http://example.cn/</link>"
         f"<description>test</description>{entries}</channel></rss>"
     ).encode()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:
+    """Poll `condition` every 0.05 s until it is true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not met within {timeout:g}s: {what or condition}")
+        time.sleep(0.05)
+
+
+class DaemonProcess:
+    """`python -m aggregator ... run` in a fresh process; its stderr goes to a file."""
+
+    def __init__(self, config: Path, *options: str):
+        self.config = config
+        self.log = config.with_name(f"daemon-{time.monotonic_ns()}.log")
+        environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+        with self.log.open("w") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "aggregator", "--config", str(config), *options, "run"],
+                cwd=config.parent,
+                env=environment,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def url(self, database: str = "data/aggregator.db") -> str:
+        """Where it serves, from its lock file (it may listen on any free port)."""
+        lock = self.config.parent / f"{database}.lock"
+
+        def described() -> bool:
+            assert self.process.poll() is None, f"daemon exited: {self.stderr()}"
+            return lock.exists() and '"url"' in lock.read_text()
+
+        wait_for(described, what="the daemon to start serving")
+        return json.loads(lock.read_text())["url"]
+
+    def stderr(self) -> str:
+        return self.log.read_text(encoding="utf-8")
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
