@@ -204,7 +204,7 @@ class Daemon:
                 "pid": os.getpid(),
                 "started": to_iso(utc_now()),
                 "url": self.server.url,
-                "config": str(self.config.path),
+                "config": str(self.config.path.resolve()),
             }
         )
         self.scheduler.start()
@@ -346,6 +346,7 @@ class Daemon:
         before = self._sources
         after = {source.name: source for source in config.select()}
         self.config = self.app.config = config
+        self._publisher.delay = config.schedule.publish_delay
         self._sources = after
         removed = before.keys() - after.keys()
         added = after.keys() - before.keys()
@@ -373,7 +374,7 @@ class Debounced:
 
     def __init__(self, action: Callable[[], None], delay: float):
         self._action = action
-        self._delay = delay
+        self.delay = delay
         self._wake = threading.Condition()
         self._requested = False
         self._stopping = False
@@ -400,7 +401,7 @@ class Debounced:
                 self._wake.wait_for(lambda: self._requested or self._stopping)
                 if not self._requested:
                     return
-                self._wake.wait_for(lambda: self._stopping, timeout=self._delay)
+                self._wake.wait_for(lambda: self._stopping, timeout=self.delay)
                 self._requested = False
             self._action()
 

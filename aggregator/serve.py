@@ -29,7 +29,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from aggregator.config import Config, ServerConfig
+from aggregator.config import Config, ConfigError, ServerConfig, load_config
 from aggregator.metrics import Metrics
 from aggregator.publish import COMBINED_FEED, FEEDS_PATH
 from aggregator.store import Store
@@ -278,15 +278,26 @@ class FeedServer:
 
 
 def serve_until_stopped(config: Config, scheduler_state: Callable[[], SchedulerState]) -> None:
-    """`aggregator serve`: serve the feeds until SIGTERM or SIGINT."""
-    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    """`aggregator serve`: serve the feeds until SIGTERM or SIGINT; SIGHUP re-reads the config.
+
+    A reload picks up sources and `[[feeds]]` added or removed (which feeds exist) and
+    `[publish]`; `[server]` and `[storage]` take a restart.
+    """
+    handled = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
     # Blocked before the server's threads start, so they inherit the mask and the signals
     # are taken by sigwait below, never by a thread in the middle of an answer.
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    signal.pthread_sigmask(signal.SIG_BLOCK, handled)
     app = FeedApp(config, Metrics(config.storage.database, lambda: False), scheduler_state)
     server = FeedServer(config.server, app)
     server.start()
-    received = signal.sigwait(stop_signals)
+    while (received := signal.sigwait(handled)) == signal.SIGHUP:
+        try:
+            reloaded = load_config(config.path)
+        except ConfigError as exc:
+            log.error("reload: %s; keeping the running configuration", exc)
+            continue
+        app.config = replace(reloaded, storage=config.storage, server=config.server)
+        log.info("reloaded %s", config.path)
     log.info("received %s: stopping", signal.Signals(received).name)
     server.stop()
     log.info("stopped")

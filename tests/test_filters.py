@@ -137,12 +137,10 @@ def test_output_feeds_select_sources_and_filter(httpserver: HTTPServer, make_con
             {"name": "news", "url": httpserver.url_for("/news")},
             {"name": "other", "url": httpserver.url_for("/other")},
         ],
-        **{
-            "feeds": [
-                {"name": "meetings", "include": "会议"},
-                {"name": "news-no-ads", "sources": ["news"], "exclude": "/ad/|广告"},
-            ]
-        },
+        feeds=[
+            {"name": "meetings", "include": "会议"},
+            {"name": "news-no-ads", "sources": ["news"], "exclude": "/ad/|广告"},
+        ],
     )
     poll_many(config, config.sources)
     with Store(config.storage.database) as store:
@@ -189,4 +187,3 @@ def test_feed_sources_accept_filters_and_reject_bad_patterns(make_config) -> Non
     assert config.sources[0].exclude == "广告"
     with pytest.raises(ConfigError, match=r"sources\[0\]\.include: bad regular expression"):
         make_config([{"name": "news", "url": "http://x.cn/rss", "include": "[unclosed"}])
-

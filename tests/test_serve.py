@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +23,7 @@ from aggregator.publish import publish_all
 from aggregator.serve import FeedApp, FeedServer, SchedulerState, ServeError
 from aggregator.store import Store
 
-from helpers import rss_document
+from helpers import REPO_ROOT, rss_document, run_cli, wait_for, write_config
 
 ITEMS = [
     ("全省会议召开", "http://news.example.cn/a/1.html", "会议部署全年工作。"),
@@ -204,3 +208,43 @@ def test_a_taken_port_is_a_clear_error(served: Served, make_config) -> None:
 def test_server_config_mistakes(make_config, server: dict, problem: str) -> None:
     with pytest.raises(ConfigError, match=problem):
         make_config([], server=server)
+
+
+def test_serve_alone_answers_until_sigterm(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """`aggregator serve`: feeds without polling; /healthz is 503 as no daemon schedules."""
+    httpserver.expect_request("/rss").respond_with_data(
+        rss_document(ITEMS), content_type="application/rss+xml"
+    )
+    config = write_config(
+        tmp_path,
+        [{"name": "news", "url": httpserver.url_for("/rss")}],
+        server={"host": "127.0.0.1", "port": 0},
+    )
+    assert run_cli("--config", str(config), "poll").returncode == 0
+    log = tmp_path / "serve.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aggregator", "--config", str(config), "-v", "serve"],
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            stderr=stderr,
+        )
+    try:
+        wait_for(lambda: "serving feeds at " in log.read_text(), what="serving")
+        url = re.search(r"serving feeds at (\S+)", log.read_text()).group(1)
+        assert httpx.get(url + "feeds/news.atom").status_code == 200
+        health = httpx.get(url + "healthz")
+        assert health.status_code == 503 and health.json()["scheduler"] == "not running"
+        assert health.json()["sources"][0]["articles"] == 2
+        write_config(
+            tmp_path,
+            [{"name": "renamed", "url": httpserver.url_for("/rss")}],
+            server={"host": "127.0.0.1", "port": 0},
+        )
+        process.send_signal(signal.SIGHUP)
+        wait_for(lambda: "reloaded" in log.read_text(), what="the reload")
+        assert httpx.get(url + "feeds/news.atom").status_code == 404  # no longer configured
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+    assert code == 0, log.read_text()
+    assert log.read_text().rstrip().endswith("stopped")
