@@ -7,11 +7,11 @@ reported and logged), 2 for a configuration or usage error, 1 for anything else.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 
 import click
+import httpx
 from tabulate import tabulate
 
 from aggregator import __version__
@@ -23,12 +23,15 @@ from aggregator.config import (
     SourceConfig,
     load_config,
 )
-from aggregator.daemon import Daemon
+from aggregator.daemon import AlreadyRunning, Daemon, running_daemon, scheduler_state_of_other
 from aggregator.dates import DEFAULT_TIMEZONE, UnknownTimezoneError, zone
 from aggregator.fetch import Fetcher
+from aggregator.logs import LOG_FORMATS, setup_logging
 from aggregator.normalize import normalize, render_summary
+from aggregator.opml import OpmlError, add_sources_to_config, export_opml, plan_import, read_opml
 from aggregator.poll import ERROR, SourceReport, poll_many
 from aggregator.publish import publish_all
+from aggregator.serve import ServeError, serve_until_stopped
 from aggregator.store import Store
 from aggregator.store.schema import SchemaError
 from aggregator.store.stories import ORIGINAL
@@ -76,12 +79,18 @@ def _fail(message: str, code: int) -> None:
     help="Config file (or set AGGREGATOR_CONFIG).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="Log lines for people (text) or for log collectors (json).",
+)
 @click.version_option(__version__, prog_name="aggregator")
 @click.pass_context
-def main(ctx: click.Context, config_path: Path, verbose: int) -> None:
+def main(ctx: click.Context, config_path: Path, verbose: int, log_format: str) -> None:
     """Aggregate provincial news sources into one deduplicated Atom feed and an archive."""
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(verbose, log_format)
     ctx.obj = _Context(config_path)
 
 
@@ -142,10 +151,17 @@ def publish(context: _Context) -> None:
             click.echo(str(path))
 
 
-@main.command()
-@click.pass_obj
-def sources(context: _Context) -> None:
-    """Each source with its last poll, status, last error and article count."""
+@main.group(invoke_without_command=True)
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """Each source with its last poll, status, failures in a row, last error and articles.
+
+    A source whose polls keep failing stays scheduled (with a growing backoff) and shows
+    here with its count of failures in a row until a poll works again.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    context: _Context = ctx.obj
     with context.store() as store:
         store.sync_sources(context.config.sources)
         rows = [
@@ -155,13 +171,55 @@ def sources(context: _Context) -> None:
                 "yes" if row["enabled"] else "no",
                 row["last_polled"] or "never",
                 row["last_status"] or "",
+                row["consecutive_failures"],
                 _shorten(row["last_error"] or ""),
                 row["articles"],
             ]
             for row in store.source_overview()
         ]
-    headers = ["source", "type", "enabled", "last poll", "status", "last error", "articles"]
+    headers = ["source", "type", "enabled", "last poll", "status", "failures", "last error"]
+    headers.append("articles")
     click.echo(tabulate(rows, headers=headers))
+
+
+@sources.command("import")
+@click.argument("opml_file", metavar="FILE.opml", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def import_sources(context: _Context, opml_file: Path) -> None:
+    """Add the feeds listed in an OPML file to the config as sources.
+
+    Feeds whose URL is already configured are skipped. The config file gets one
+    [[sources]] table per new feed, at its end; comments and layout are kept.
+    """
+    config = context.config
+    try:
+        feeds = read_opml(opml_file)
+    except OpmlError as exc:
+        _fail(str(exc), code=2)
+    plan = plan_import(feeds, config.sources)
+    for url, reason in plan.skipped:
+        click.echo(f"skipped {url}: {reason}", err=True)
+    if not plan.added:
+        click.echo("no new sources")
+        return
+    try:
+        add_sources_to_config(config.path, plan.added, origin=opml_file.name)
+    except ConfigError as exc:
+        _fail(f"the config would not be valid with these sources, left unchanged: {exc}", 2)
+    for source in plan.added:
+        click.echo(f"added {source.name}: {source.url}")
+    click.echo(
+        f"{len(plan.added)} sources added to {config.path}; "
+        "a running daemon picks them up on SIGHUP (systemctl reload aggregator)"
+    )
+
+
+@sources.command("export")
+@click.pass_obj
+def export_sources(context: _Context) -> None:
+    """Write every configured source as OPML 2.0 on standard output."""
+    config = context.config
+    click.echo(export_opml(config.sources, title=config.publish.title), nl=False)
 
 
 @main.command()
@@ -278,5 +336,62 @@ def parse(target: str, as_json: bool, url: str | None, timezone: str, selector: 
 @main.command()
 @click.pass_obj
 def run(context: _Context) -> None:
-    """Run as a daemon: poll each source on its interval until SIGTERM or SIGINT."""
-    Daemon(context.config).run()
+    """Run as a daemon: poll each source on its schedule and serve the feeds.
+
+    Until SIGTERM or SIGINT (running polls finish, then exit 0); SIGHUP reloads the config.
+    """
+    config = context.config
+    try:
+        code = Daemon(config).run()
+    except (AlreadyRunning, ServeError) as exc:
+        _fail(str(exc), code=1)
+    except SchemaError as exc:
+        _fail(f"{config.storage.database}: {exc}", code=2)
+    sys.exit(code)
+
+
+@main.command()
+@click.pass_obj
+def serve(context: _Context) -> None:
+    """Serve the published feeds, /healthz and /metrics (without polling) until SIGTERM."""
+    config = context.config
+    try:
+        serve_until_stopped(config, lambda: scheduler_state_of_other(config.storage.database))
+    except ServeError as exc:
+        _fail(str(exc), code=1)
+
+
+@main.command()
+@click.pass_obj
+def status(context: _Context) -> None:
+    """Ask the running daemon how it and each source are doing (exit 1 if none runs)."""
+    database = context.config.storage.database
+    info = running_daemon(database)
+    if info is None:
+        _fail(f"no daemon is running on {database}", code=1)
+    url = info.get("url")
+    click.echo(f"daemon running: pid {info.get('pid', '?')} since {info.get('started', '?')}")
+    if not url:
+        return
+    click.echo(f"feeds at {url}")
+    try:
+        answer = httpx.get(url + "healthz", timeout=10)
+        health = answer.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        _fail(f"the daemon does not answer at {url}healthz: {exc}", code=1)
+    click.echo(f"scheduler: {health.get('scheduler')}; status: {health.get('status')}")
+    rows = [
+        [
+            source["name"],
+            source["last_status"] or "",
+            source["consecutive_failures"],
+            source["last_success"] or "never",
+            source["next_poll"] or "",
+            _shorten(source["last_error"] or ""),
+        ]
+        for source in health.get("sources", [])
+    ]
+    headers = ["source", "status", "failures", "last success", "next poll", "last error"]
+    click.echo(tabulate(rows, headers=headers))
+    if answer.status_code != 200:
+        sys.exit(1)

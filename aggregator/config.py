@@ -21,8 +21,11 @@ from aggregator.urls import is_http_url
 DEFAULT_CONFIG = "config.toml"
 
 SOURCE_TYPES = ("feed", "html")
-_HTML_ONLY_KEYS = ("links", "next", "max_pages", "include", "exclude", "allow_offsite")
+_HTML_ONLY_KEYS = ("links", "next", "max_pages", "allow_offsite")
+# Output feed names that would overwrite the combined feed or the change monitor's feed.
+_RESERVED_FEED_NAMES = ("feed", "changes")
 
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -74,6 +77,34 @@ class FetchConfig:
 class ScheduleConfig:
     interval: float = 15 * 60.0  # seconds between polls of a source
     jitter: float = 30.0  # seconds of random delay added to each run
+    # The daemon's adaptive polling (see aggregator/schedule.py): a quiet source is polled
+    # less often, up to max_interval; a busy one more often, down to min_interval (default:
+    # its interval); failures back off exponentially up to backoff_max.
+    adaptive: bool = True
+    min_interval: float | None = None
+    max_interval: float = 2 * 3600.0
+    backoff_max: float = 6 * 3600.0
+    publish_delay: float = 5.0  # after a poll that changed something, publish this much later
+    stop_timeout: float = 30.0  # on SIGTERM, how long running polls may take to finish
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Where `aggregator run` and `aggregator serve` serve the feeds, health and metrics."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080  # 0: any free port (logged, and recorded for `aggregator status`)
+
+
+@dataclass(frozen=True)
+class OutputFeedConfig:
+    """An extra output feed (`[[feeds]]`): some sources' articles, filtered."""
+
+    name: str
+    sources: tuple[str, ...] = ()  # empty: every source
+    include: str | None = None
+    exclude: str | None = None
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +126,8 @@ class SourceConfig:
     include: str | None = None
     exclude: str | None = None
     allow_offsite: bool = False
+    min_interval: float | None = None  # adaptive bounds for this source ([schedule] default)
+    max_interval: float | None = None
 
     @property
     def wants_pages(self) -> bool:
@@ -110,6 +143,8 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     sources: tuple[SourceConfig, ...] = ()
+    server: ServerConfig = field(default_factory=ServerConfig)
+    feeds: tuple[OutputFeedConfig, ...] = ()
 
     def interval_of(self, source: SourceConfig) -> float:
         return source.interval if source.interval is not None else self.schedule.interval
@@ -173,9 +208,12 @@ class _Validator:
         self.path = path
         self.lines = text.splitlines()
         self.folder = path.resolve().parent
+        self._feed_names: set[str] = set()
 
     def config(self, raw: dict[str, Any]) -> Config:
-        self._check_keys(raw, {"storage", "publish", "schedule", "fetch", "sources"}, "")
+        self._check_keys(
+            raw, {"storage", "publish", "schedule", "fetch", "sources", "server", "feeds"}, ""
+        )
         storage = self._table(raw, "storage")
         publish = self._table(raw, "publish")
         schedule = self._table(raw, "schedule")
@@ -191,6 +229,12 @@ class _Validator:
                     f"sources[{index}].name", f"duplicate source name {source.name!r}", index
                 )
             seen.add(source.name)
+        feeds = raw.get("feeds", [])
+        if not isinstance(feeds, list):
+            self._fail("feeds", "must be an array of tables ([[feeds]])")
+        parsed_feeds = tuple(
+            self._output_feed(index, item, seen) for index, item in enumerate(feeds)
+        )
         return Config(
             path=self.path,
             storage=self._storage(storage),
@@ -198,6 +242,8 @@ class _Validator:
             fetch=self._fetch(fetch),
             schedule=self._schedule(schedule),
             sources=parsed_sources,
+            server=self._server(self._table(raw, "server")),
+            feeds=parsed_feeds,
         )
 
     def _storage(self, table: Mapping[str, Any]) -> StorageConfig:
@@ -227,11 +273,66 @@ class _Validator:
         )
 
     def _schedule(self, table: Mapping[str, Any]) -> ScheduleConfig:
-        self._check_keys(table, {"interval", "jitter"}, "schedule")
         defaults = ScheduleConfig()
+        self._check_keys(table, set(defaults.__dataclass_fields__), "schedule")
+        where = "schedule"
         return ScheduleConfig(
-            interval=self._duration(table, "schedule", "interval", defaults.interval),
-            jitter=self._duration(table, "schedule", "jitter", defaults.jitter, allow_zero=True),
+            interval=self._duration(table, where, "interval", defaults.interval),
+            jitter=self._duration(table, where, "jitter", defaults.jitter, allow_zero=True),
+            adaptive=bool(self._bool(table, where, "adaptive", defaults.adaptive, None)),
+            min_interval=self._duration(table, where, "min_interval", None),
+            max_interval=self._duration(table, where, "max_interval", defaults.max_interval),
+            backoff_max=self._duration(table, where, "backoff_max", defaults.backoff_max),
+            publish_delay=self._duration(
+                table, where, "publish_delay", defaults.publish_delay, allow_zero=True
+            ),
+            stop_timeout=self._duration(
+                table, where, "stop_timeout", defaults.stop_timeout, allow_zero=True
+            ),
+        )
+
+    def _server(self, table: Mapping[str, Any]) -> ServerConfig:
+        self._check_keys(table, {"host", "port"}, "server")
+        port = table.get("port", ServerConfig.port)
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+            self._fail("server.port", f"must be a port number (0 to 65535), got {port!r}")
+        host = self._string(table, "server", "host", ServerConfig.host)
+        if not host.strip():
+            self._fail("server.host", "must not be empty")
+        return ServerConfig(host=host, port=port)
+
+    def _output_feed(self, index: int, raw: Any, source_names: set[str]) -> OutputFeedConfig:
+        where = f"feeds[{index}]"
+        if not isinstance(raw, dict):
+            self._fail(where, "must be a table", index)
+        self._check_keys(raw, set(OutputFeedConfig.__dataclass_fields__), where, index)
+        if "name" not in raw:
+            self._fail(f"{where}.name", "is required", index)
+        name = self._string(raw, where, "name", "", index)
+        if not _PLAIN_NAME.match(name):
+            self._fail(
+                f"{where}.name", f"must be letters, digits, dashes or underscores: {name!r}", index
+            )
+        if name in _RESERVED_FEED_NAMES or name in source_names:
+            self._fail(f"{where}.name", f"{name!r} is taken by a source or a built-in feed", index)
+        if name in self._feed_names:
+            self._fail(f"{where}.name", f"duplicate feed name {name!r}", index)
+        self._feed_names.add(name)
+        sources = raw.get("sources", [])
+        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
+            self._fail(f"{where}.sources", "must be a list of source names", index)
+        unknown = [source for source in sources if source not in source_names]
+        if unknown:
+            self._fail(f"{where}.sources", f"no source named {', '.join(unknown)}", index)
+        for key in ("include", "exclude"):
+            if key in raw:
+                self._regex(raw, where, key, index)
+        return OutputFeedConfig(
+            name=name,
+            sources=tuple(sources),
+            include=self._optional_string(raw, where, "include", index),
+            exclude=self._optional_string(raw, where, "exclude", index),
+            title=self._optional_string(raw, where, "title", index),
         )
 
     def _fetch(self, table: Mapping[str, Any]) -> FetchConfig:
@@ -304,6 +405,8 @@ class _Validator:
             include=self._optional_string(raw, where, "include", index),
             exclude=self._optional_string(raw, where, "exclude", index),
             allow_offsite=bool(self._bool(raw, where, "allow_offsite", False, index)),
+            min_interval=self._duration(raw, where, "min_interval", None, index=index),
+            max_interval=self._duration(raw, where, "max_interval", None, index=index),
         )
 
     # -- typed getters ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Walking an html source's list pages: the first one, then its next pages up to max_pages.
 
 The pure part (which links and which next pages a list page holds) is
-`aggregator.discover.html.discover_list`; this module does the fetching in between. Next
+`aggregator.discover.html.discover_list`; this module does the fetching in between. The
+source's include / exclude filters are applied by the poller, to the links found here. Next
 pages come nearest first: a script pager (TRS, Hanweb) announces all of them at once, a
 plain "next" link one at a time, so they are queued in order and each is fetched once.
 """
@@ -66,8 +67,6 @@ def _discover(source: SourceConfig, result: FetchResult, url: str) -> ListPage:
         url,
         links=source.links,
         next=source.next,
-        include=source.include,
-        exclude=source.exclude,
         allow_offsite=source.allow_offsite,
         timezone=source.timezone,
     )

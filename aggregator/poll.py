@@ -4,6 +4,7 @@
 
     fetch the source (conditional GET) -> log the fetch
       -> read it: a feed's entries, or an html source's list pages and new article pages
+      -> drop what the source's include / exclude filters reject (counted, never stored)
       -> save new and changed articles -> remember the validators -> note the outcome
 
 Problems never escape as exceptions: each becomes a one-line error naming the source, in
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from aggregator.config import Config, SourceConfig
 from aggregator.discover.feed import FeedError, parse_feed
 from aggregator.fetch import Fetcher, FetchResult
+from aggregator.filters import ArticleFilter, filter_articles
 from aggregator.listwalk import walk_list
 from aggregator.models import Article
 from aggregator.pages import Page, PageHint, fetch_pages, merge_feed_and_page
@@ -45,6 +47,9 @@ class SourceReport:
     new: int = 0
     updated: int = 0
     errors: tuple[str, ...] = ()
+    dropped: int = 0  # entries the source's include / exclude filters rejected
+    fetch_seconds: float | None = None  # how long fetching the source took
+    retry_after: float | None = None  # seconds the server asked us to wait (429 / 503)
 
     @property
     def changed(self) -> bool:
@@ -64,6 +69,7 @@ class _Found:
     # Everything the source offered was read; only then are its validators kept, so that
     # a page that failed today is tried again tomorrow rather than hidden behind a 304.
     complete: bool
+    dropped: int = 0  # links the filters rejected before their page was fetched
 
 
 def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceReport:
@@ -71,39 +77,60 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
     url = store.fetch_url(source)
     result = fetcher.fetch(url, store.validators_for(url))
     fetch_id = store.record_fetch(source.name, result)
+    took = result.elapsed_ms / 1000
     if result.moved_to:
         log.info("source %s: moved permanently to %s", source.name, result.moved_to)
         store.move_source(source.name, result.moved_to)
     if result.not_modified:
         store.record_poll(source.name, NOT_MODIFIED)
-        return SourceReport(source.name, NOT_MODIFIED)
+        return SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took)
     if result.error:
-        return _failed(store, source, result.error)
+        return _failed(store, source, result.error, took, result.retry_after)
 
+    article_filter = ArticleFilter.of(source.include, source.exclude)
     read = _read_feed if source.type == "feed" else _read_list
     try:
-        found = read(source, result, store, fetcher)
+        found = read(source, result, store, fetcher, article_filter)
     except SourceError as exc:
         store.note_fetch_error(fetch_id, str(exc))
-        return _failed(store, source, str(exc))
+        return _failed(store, source, str(exc), took)
     for problem in found.problems:
         log.warning("source %s: %s", source.name, problem)
+    filtered = filter_articles(found.articles, article_filter)
+    dropped = found.dropped + filtered.dropped
+    if dropped:
+        store.note_fetch_dropped(fetch_id, dropped)
 
-    counts = store.save_articles(source.name, found.articles)
+    counts = store.save_articles(source.name, filtered.kept)
     if found.complete:
         store.remember_validators(url, result.validators)
     store.record_poll(source.name, OK, "; ".join(found.problems) or None)
     log.info(
-        "source %s: %d new, %d updated, %d unchanged",
+        "source %s: %d new, %d updated, %d unchanged, %d dropped by filters",
         source.name,
         counts.new,
         counts.updated,
         counts.unchanged,
+        dropped,
     )
-    return SourceReport(source.name, OK, counts.new, counts.updated, found.problems)
+    return SourceReport(
+        source.name,
+        OK,
+        counts.new,
+        counts.updated,
+        found.problems,
+        dropped=dropped,
+        fetch_seconds=took,
+    )
 
 
-def _read_feed(source: SourceConfig, result: FetchResult, store: Store, fetcher: Fetcher) -> _Found:
+def _read_feed(
+    source: SourceConfig,
+    result: FetchResult,
+    store: Store,
+    fetcher: Fetcher,
+    article_filter: ArticleFilter,
+) -> _Found:
     """A feed's entries; with `fetch_pages`, summary-only entries completed by their page."""
     try:
         feed = parse_feed(
@@ -116,7 +143,11 @@ def _read_feed(source: SourceConfig, result: FetchResult, store: Store, fetcher:
     # A stored summary-only entry was completed from its page once; its feed summary must
     # not overwrite that (rechecks of the page follow its edits).
     known = store.known_urls(feed.summary_only)
-    wanted = [a for a in feed.articles if a.url in feed.summary_only and a.url not in known]
+    wanted = [
+        a
+        for a in feed.articles
+        if a.url in feed.summary_only and a.url not in known and article_filter.keeps_article(a)
+    ]
     hints = [PageHint(a.url, a.title, a.published, a.guid) for a in wanted]
     pages = {page.hint.url: page for page in _fetch_and_log(hints, source, store, fetcher)}
     articles = []
@@ -130,8 +161,18 @@ def _read_feed(source: SourceConfig, result: FetchResult, store: Store, fetcher:
     return _Found(tuple(articles), problems, complete=len(problems) == len(feed.problems))
 
 
-def _read_list(source: SourceConfig, result: FetchResult, store: Store, fetcher: Fetcher) -> _Found:
-    """An html source: its list pages' links, and the pages of those not yet stored."""
+def _read_list(
+    source: SourceConfig,
+    result: FetchResult,
+    store: Store,
+    fetcher: Fetcher,
+    article_filter: ArticleFilter,
+) -> _Found:
+    """An html source: its list pages' links, and the pages of those not yet stored.
+
+    The filters are applied to each link (its URL and its text in the list) before its
+    page is fetched, and once more to the article read from the page.
+    """
     try:
         walk = walk_list(source, result, fetcher)
     except ValueError as exc:
@@ -141,14 +182,18 @@ def _read_list(source: SourceConfig, result: FetchResult, store: Store, fetcher:
     if not walk.links:
         reason = "; ".join(walk.problems) or "no article links found"
         raise SourceError(f"list page yields no article links ({reason})")
-    known = store.known_urls(link.url for link in walk.links)
-    hints = [
-        PageHint(link.url, link.title, link.date) for link in walk.links if link.url not in known
-    ]
+    links = [link for link in walk.links if article_filter.keeps(link.url, link.title, None)]
+    known = store.known_urls(link.url for link in links)
+    hints = [PageHint(link.url, link.title, link.date) for link in links if link.url not in known]
     pages = _fetch_and_log(hints, source, store, fetcher)
     articles = tuple(page.article for page in pages if page.article)
     problems = walk.problems + tuple(page.problem for page in pages if page.problem)
-    return _Found(articles, problems, complete=walk.complete and len(articles) == len(pages))
+    return _Found(
+        articles,
+        problems,
+        complete=walk.complete and len(articles) == len(pages),
+        dropped=len(walk.links) - len(links),
+    )
 
 
 def _fetch_and_log(
@@ -163,10 +208,34 @@ def _fetch_and_log(
     return pages
 
 
-def _failed(store: Store, source: SourceConfig, error: str) -> SourceReport:
+def poll_guarded(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceReport:
+    """`poll_source`, with a bug met on one source noted as its failure instead of raised.
+
+    Used wherever many sources are polled, so one source's surprise stops nothing else.
+    """
+    try:
+        return poll_source(source, store, fetcher)
+    except Exception as exc:
+        log.exception("source %s: internal error", source.name)
+        return _failed(store, source, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _failed(
+    store: Store,
+    source: SourceConfig,
+    error: str,
+    fetch_seconds: float | None = None,
+    retry_after: float | None = None,
+) -> SourceReport:
     log.warning("source %s: %s", source.name, error)
     store.record_poll(source.name, ERROR, error)
-    return SourceReport(source.name, ERROR, errors=(error,))
+    return SourceReport(
+        source.name,
+        ERROR,
+        errors=(error,),
+        fetch_seconds=fetch_seconds,
+        retry_after=retry_after,
+    )
 
 
 def poll_many(
@@ -180,16 +249,11 @@ def poll_many(
     reports: list[SourceReport] = []
     with Fetcher(config.fetch) as fetcher, _store_per_thread(config) as store_for_thread:
 
-        def poll_guarded(source: SourceConfig) -> SourceReport:
-            store = store_for_thread()
-            try:
-                return poll_source(source, store, fetcher)
-            except Exception as exc:  # a bug met on one source must not stop the others
-                log.exception("source %s: internal error", source.name)
-                return _failed(store, source, f"internal error: {type(exc).__name__}: {exc}")
+        def poll_in_thread(source: SourceConfig) -> SourceReport:
+            return poll_guarded(source, store_for_thread(), fetcher)
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.workers)) as pool:
-            futures = [pool.submit(poll_guarded, source) for source in sources]
+            futures = [pool.submit(poll_in_thread, source) for source in sources]
             for future in as_completed(futures):
                 report = future.result()
                 reports.append(report)

@@ -1,4 +1,5 @@
-"""Writing the Atom feeds: one combined `feed.atom` and one `<source>.atom` per source.
+"""Writing the Atom feeds: one combined `feed.atom`, one `<source>.atom` per source, and one
+`<name>.atom` per extra output feed (`[[feeds]]`: some sources' articles, filtered).
 
 Feeds are Atom 1.0 (RFC 4287) written by feedgen and meant to pass the W3C Feed
 Validator with no warnings: every id is a stable URI fixed when the article was first
@@ -6,6 +7,9 @@ seen, every entry has an author, its times carry offsets, its HTML content is sa
 with absolute URLs, and the feed links to itself. A feed file is replaced atomically
 (temporary file, fsync, rename), and left untouched when nothing in it changed, so the
 file's modification time is a truthful Last-Modified.
+
+Per-source and extra feeds are served at `feeds/<name>.atom` under `publish.base_url`
+(see aggregator/serve.py); their rel="self" links say so.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -25,11 +30,13 @@ from aggregator import __version__
 from aggregator.changes import paragraphs
 from aggregator.config import Config
 from aggregator.dates import utc_now
+from aggregator.filters import ArticleFilter
 from aggregator.sanitize import paragraphs_to_html
 from aggregator.store import RelatedLink, Store, StoredArticle
 from aggregator.urls import site_of
 
 COMBINED_FEED = "feed.atom"
+FEEDS_PATH = "feeds/"  # where per-source and extra feeds live under publish.base_url
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TAG_DATE = "2026"  # the year our tag: URIs were minted; never change it
 
@@ -69,7 +76,7 @@ class FeedItem:
 
 
 def publish_all(config: Config, store: Store) -> list[Path]:
-    """Write the combined feed and every configured source's feed; return the paths."""
+    """Write the combined feed, every source's feed and every `[[feeds]]` feed; the paths."""
     directory = config.publish.directory
     directory.mkdir(parents=True, exist_ok=True)
     limit = config.publish.max_entries
@@ -96,12 +103,32 @@ def publish_all(config: Config, store: Store) -> list[Path]:
                 render_feed(
                     feed_id=feed_id(config, name),
                     title=f"{config.publish.title}: {source.name}",
-                    self_url=config.publish.base_url + name,
+                    self_url=config.publish.base_url + FEEDS_PATH + name,
                     alternate_url=source.url,
                     items=[
                         FeedItem(stored.entry_id, stored)
                         for stored in store.feed_articles(source=source.name, limit=limit)
                     ],
+                ),
+            )
+        )
+    for output in config.feeds:
+        name = f"{output.name}.atom"
+        article_filter = ArticleFilter.of(output.include, output.exclude)
+        kept = (
+            stored
+            for stored in store.iter_feed_articles(output.sources)
+            if article_filter.keeps_article(stored.article)
+        )
+        written.append(
+            write_feed(
+                directory / name,
+                render_feed(
+                    feed_id=feed_id(config, name),
+                    title=output.title or f"{config.publish.title}: {output.name}",
+                    self_url=config.publish.base_url + FEEDS_PATH + name,
+                    alternate_url=config.publish.base_url,
+                    items=[FeedItem(stored.entry_id, stored) for stored in islice(kept, limit)],
                 ),
             )
         )

@@ -1,58 +1,254 @@
-"""`aggregator run` as a real process: it polls on schedule and stops cleanly on SIGTERM."""
+"""`aggregator run` as a real process: polling on schedule, serving, one daemon per database,
+clean stops on SIGTERM, config reloads on SIGHUP, and nothing lost to a kill -9."""
 
 from __future__ import annotations
 
-import os
+import json
+import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import feedparser
+import httpx
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
-from helpers import REPO_ROOT, write_config
+from helpers import DaemonProcess, rss_document, run_cli, wait_for, write_config
 
-FEEDS = Path(__file__).parent / "data" / "feeds"
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
+ITEMS = [
+    ("全省会议召开", "http://news.example.cn/a/1.html", "会议部署全年工作。"),
+    ("兰州天气", "http://news.example.cn/a/2.html", "明天晴。"),
+]
+QUICK = {"interval": "1s", "jitter": 0, "publish_delay": 0, "stop_timeout": "20s"}
+SERVER = {"host": "127.0.0.1", "port": 0}
 
 
-def test_daemon_polls_on_its_interval_and_stops_on_sigterm(
+def requests_to(server: HTTPServer, path: str) -> int:
+    return sum(1 for request, _ in server.log if request.path == path)
+
+
+def database(folder: Path) -> sqlite3.Connection:
+    return sqlite3.connect(folder / "data" / "aggregator.db")
+
+
+def count(folder: Path, table: str) -> int:
+    with database(folder) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def with_etag(body: bytes, etag: str = '"v1"'):  # type: ignore[no-untyped-def]
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(body, content_type="application/rss+xml", headers={"ETag": etag})
+
+    return handler
+
+
+def test_daemon_polls_serves_backs_off_and_stops_cleanly(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    httpserver.expect_request("/rss").respond_with_data(
-        (FEEDS / "rss2.xml").read_bytes(), content_type="application/rss+xml"
+    httpserver.expect_request("/rss").respond_with_handler(with_etag(rss_document(ITEMS)))
+    httpserver.expect_request("/busy").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "3600"}
     )
     config = write_config(
         tmp_path,
-        [{"name": "outlet", "url": httpserver.url_for("/rss"), "interval": "1s"}],
-        schedule={"interval": "1h", "jitter": 0},
+        [
+            {"name": "news", "url": httpserver.url_for("/rss")},
+            {"name": "busy", "url": httpserver.url_for("/busy")},
+        ],
+        schedule=QUICK,
+        server=SERVER,
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "aggregator", "--config", str(config), "-v", "run"],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    daemon = DaemonProcess(config, "-v")
     try:
-        feed = tmp_path / "data" / "feeds" / "feed.atom"
-        wait_for(lambda: feed.exists())
-        wait_for(lambda: len(httpserver.log) >= 3)  # polled again on its 1 s interval
+        url = daemon.url()
+        wait_for(lambda: requests_to(httpserver, "/rss") >= 3, what="polls on the interval")
+        feed = httpx.get(url + "feed.atom")
+        assert feed.status_code == 200
+        assert sorted(entry.title for entry in feedparser.parse(feed.content).entries) == sorted(
+            title for title, _, _ in ITEMS
+        )
+        assert httpx.get(url + "feeds/news.atom").status_code == 200
+
+        health = httpx.get(url + "healthz")
+        assert health.status_code == 200
+        assert (health.json()["status"], health.json()["failing"]) == ("failing", ["busy"])
+        busy = next(source for source in health.json()["sources"] if source["name"] == "busy")
+        assert busy["consecutive_failures"] == 1 and "HTTP 429" in busy["last_error"]
+        # Retry-After: 3600 is honoured: one request only, the next poll an hour away.
+        assert requests_to(httpserver, "/busy") == 1
+        next_poll = datetime.fromisoformat(busy["next_poll"])
+        assert next_poll > datetime.now().astimezone() + timedelta(minutes=59)
+
+        status = run_cli("--config", str(config), "status")
+        assert status.returncode == 0, status.stderr
+        assert f"daemon running: pid {daemon.pid}" in status.stdout
+        busy_row = next(line for line in status.stdout.splitlines() if line.startswith("busy"))
+        assert "HTTP 429" in busy_row and busy_row.split()[1:3] == ["error", "1"]
+
+        second = run_cli("--config", str(config), "run", timeout=30)
+        assert second.returncode == 1
+        assert f"another aggregator daemon (pid {daemon.pid}) is already running" in second.stderr
+
+        table = run_cli("--config", str(config), "sources")
+        rows = {line.split()[0]: line for line in table.stdout.splitlines()[2:]}
+        assert re.search(r" error +1 +HTTP 429", rows["busy"])  # status, failures in a row
+        assert re.search(r" not modified +0 ", rows["news"])
     finally:
-        daemon.send_signal(signal.SIGTERM)
-        _, stderr = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, stderr
-    assert "stopped" in stderr
-    connection = sqlite3.connect(tmp_path / "data" / "aggregator.db")
-    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+        code = daemon.stop()
+    stderr = daemon.stderr()
+    assert code == 0, stderr
+    assert "received SIGTERM: stopping" in stderr and stderr.rstrip().endswith("stopped")
+    assert "Traceback" not in stderr
+    with database(tmp_path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    wal = tmp_path / "data" / "aggregator.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed on the way out
+    after = run_cli("--config", str(config), "status")
+    assert after.returncode == 1 and "no daemon is running" in after.stderr
+
+
+def test_sighup_reloads_sources_and_a_bad_config_is_survived(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.expect_request("/first").respond_with_handler(
+        with_etag(rss_document(ITEMS[:1], title="first"))
+    )
+    httpserver.expect_request("/second").respond_with_handler(
+        with_etag(rss_document(ITEMS[1:], title="second"))
+    )
+    first = {"name": "first", "url": httpserver.url_for("/first")}
+    second = {"name": "second", "url": httpserver.url_for("/second")}
+    config = write_config(tmp_path, [first], schedule=QUICK, server=SERVER)
+    daemon = DaemonProcess(config, "-v", "--log-format", "json")
+    try:
+        url = daemon.url()
+        wait_for(lambda: httpx.get(url + "feeds/first.atom").status_code == 200)
+        assert httpx.get(url + "feeds/second.atom").status_code == 404
+
+        write_config(tmp_path, [second], schedule=QUICK, server=SERVER, feeds=[{"name": "all"}])
+        polled_first = requests_to(httpserver, "/first")
+        daemon.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: requests_to(httpserver, "/second") >= 2, what="the added source polled")
+        assert requests_to(httpserver, "/first") <= polled_first + 1  # at most one in flight
+        second_feed = httpx.get(url + "feeds/second.atom")
+        assert [entry.title for entry in feedparser.parse(second_feed.content).entries] == [
+            "兰州天气"
+        ]
+        assert httpx.get(url + "feeds/all.atom").status_code == 200
+        assert httpx.get(url + "feeds/first.atom").status_code == 404
+        health = httpx.get(url + "healthz").json()
+        assert [source["name"] for source in health["sources"]] == ["second"]
+
+        config.write_text(config.read_text() + "\n[[sources]]\nname = 1\n", encoding="utf-8")
+        daemon.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: "keeping the running configuration" in daemon.stderr())
+        assert httpx.get(url + "healthz").status_code == 200
+    finally:
+        code = daemon.stop()
+    assert code == 0, daemon.stderr()
+    lines = [json.loads(line) for line in daemon.stderr().splitlines()]
+    assert {line["level"] for line in lines} <= {"info", "warning", "error"}
+    sources_named = {line["source"] for line in lines if line["logger"] == "aggregator.poll"}
+    assert sources_named == {"first", "second"}
+    reload_error = next(line for line in lines if line["level"] == "error")
+    assert "sources[1].url: is required" in reload_error["message"]
+    with database(tmp_path) as connection:
+        enabled = dict(connection.execute("SELECT name, enabled FROM sources").fetchall())
+    assert enabled == {"first": 0, "second": 1}
+
+
+def test_kill_9_in_the_middle_of_a_poll_loses_nothing(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    small = [(f"第{n}条 旧闻", f"http://big.example.cn/a/{n}.html", "旧 " * 40) for n in range(50)]
+    big = [(f"第{n}条 新闻", f"http://big.example.cn/a/{n}.html", "新 " * 40) for n in range(800)]
+    feeds = {"current": rss_document(small)}
+    httpserver.expect_request("/feed").respond_with_handler(
+        lambda _request: Response(feeds["current"], content_type="application/rss+xml")
+    )
+    config = write_config(
+        tmp_path,
+        [{"name": "big", "url": httpserver.url_for("/feed")}],
+        schedule={**QUICK, "adaptive": False},
+        server=SERVER,
+    )
+    daemon = DaemonProcess(config)
+    try:
+        wait_for(lambda: (tmp_path / "data" / "aggregator.db").exists() and _stored(tmp_path))
+        with database(tmp_path) as connection:
+            before = dict(connection.execute("SELECT url, entry_id FROM articles").fetchall())
+        assert len(before) == 50
+        # The next poll fetches 800 entries (50 of them edited): kill the daemon as soon as
+        # that fetch is logged, while it parses and saves them.
+        feeds["current"] = rss_document(big)
+        size = len(feeds["current"])
+        wait_for(lambda: _fetched(tmp_path, size), what="the big fetch", timeout=30)
+        daemon.process.kill()
+        daemon.process.wait(timeout=10)
+    finally:
+        daemon.stop()
+
+    # All of the poll or none of it: articles, versions and the search index agree.
+    with database(tmp_path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        connection.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        stored = dict(connection.execute("SELECT url, entry_id FROM articles").fetchall())
+        assert len(stored) in (50, 800)
+        assert stored.items() >= before.items()  # nothing stored was lost or renamed
+        versions = connection.execute("SELECT sum(version) FROM articles").fetchone()[0]
+        assert count(tmp_path, "article_versions") == versions
+
+    restarted = DaemonProcess(config)
+    try:
+        wait_for(
+            lambda: count(tmp_path, "articles") == 800, what="the big poll completed", timeout=90
+        )
+    finally:
+        assert restarted.stop() == 0, restarted.stderr()
+    with database(tmp_path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = dict(connection.execute("SELECT url, entry_id FROM articles").fetchall())
+        assert rows.items() >= before.items()
+        edited = connection.execute("SELECT count(*) FROM articles WHERE version = 2").fetchone()
+        assert edited[0] == 50  # the 50 old articles each got one new version, once
+        assert count(tmp_path, "article_versions") == 850
+
+
+def _stored(folder: Path) -> bool:
+    try:
+        return count(folder, "articles") > 0
+    except sqlite3.OperationalError:  # the schema is being created
+        return False
+
+
+def _fetched(folder: Path, size: int) -> bool:
+    with database(folder) as connection:
+        row = connection.execute("SELECT count(*) FROM fetches WHERE bytes = ?", [size])
+        return row.fetchone()[0] > 0
+
+
+def test_sigint_stops_as_cleanly_as_sigterm(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/rss").respond_with_data(
+        rss_document(ITEMS), content_type="application/rss+xml"
+    )
+    config = write_config(
+        tmp_path,
+        [{"name": "news", "url": httpserver.url_for("/rss")}],
+        schedule=QUICK,
+        server=SERVER,
+    )
+    daemon = DaemonProcess(config, "-v")
+    daemon.url()
+    wait_for(lambda: _stored(tmp_path))
+    started = time.monotonic()
+    assert daemon.stop(signal.SIGINT) == 0, daemon.stderr()
+    assert time.monotonic() - started < 10
+    assert "received SIGINT: stopping" in daemon.stderr()
+    assert "KeyboardInterrupt" not in daemon.stderr()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from aggregator.store.schema import SCHEMA_VERSION
 
 from atom_validator import validate_atom
 from fixtureweb import FixtureWeb
-from helpers import run_cli
+from helpers import make_version_1_archive, run_cli
 
 SITES = {"trs": 3, "hanweb": 5, "outlet": 1, "repost": 2, "county": 1}
 
@@ -229,28 +228,19 @@ def test_a_bridging_article_merges_stories_and_the_older_id_survives(store: Stor
     assert store.db["stories"].count == 1
 
 
-def test_stories_survive_a_reopen_and_upgrade_from_version_1(tmp_path: Path) -> None:
+def test_a_version_1_archive_gets_its_stories_on_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
-    with Store(path) as store:
-        store.sync_sources([SourceConfig(name="a", url="http://a.example.cn/")])
-        store.save_articles("a", [ORIGINAL, copy("http://c.example.cn/1.htm", "C")])
-    # Make it look like a version-1 archive: no stories, no fingerprints.
-    connection = sqlite3.connect(path)
-    connection.executescript(
-        """
-        DROP TABLE stories; DROP TABLE dedupe_signatures; DROP TABLE dedupe_bands;
-        DROP TABLE dedupe_meta; DROP INDEX articles_story;
-        ALTER TABLE articles DROP COLUMN story_id; ALTER TABLE articles DROP COLUMN story_match;
-        ALTER TABLE articles DROP COLUMN story_similarity;
-        PRAGMA user_version = 1;
-        """
-    )
-    connection.close()
+    make_version_1_archive(path)  # an article and its repost, from before stories
     with Store(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         ids = {row["story_id"] for row in store.db["articles"].rows}
         assert len(ids) == 1 and None not in ids
+        [story] = store.db["stories"].rows
+        assert story["member_count"] == 2
         assert len(store.reposts) == 2
+        assert [hit.article.title for hit in store.search("春耕")]  # search still works
+    with Store(path) as store:  # a second open files nothing again
+        assert store.db["stories"].count == 1
 
 
 def test_stories_and_story_commands(polled_web) -> None:

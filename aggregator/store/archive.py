@@ -44,6 +44,15 @@ class SaveCounts:
 
 
 @dataclass(frozen=True)
+class ScheduleState:
+    """What the daemon remembers of a source between polls and across restarts."""
+
+    poll_interval: float | None = None  # the adaptive interval, seconds
+    consecutive_failures: int = 0
+    next_poll: str | None = None  # ISO 8601
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     """An article as read back from the archive, for publishing and display."""
 
@@ -95,6 +104,10 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (a clean file at shutdown)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def __enter__(self) -> Store:
         return self
@@ -194,6 +207,21 @@ class Store:
                 {"now": now, "status": status, "error": error, "failed": failed, "name": name},
             )
 
+    def schedule_state(self, name: str) -> ScheduleState:
+        row = self.db.execute(
+            "SELECT poll_interval, consecutive_failures, next_poll FROM sources WHERE name = ?",
+            [name],
+        ).fetchone()
+        return ScheduleState(*row) if row else ScheduleState()
+
+    def record_schedule(self, name: str, poll_interval: float, next_poll: datetime) -> None:
+        """Note the daemon's adaptive interval for source `name` and when it polls next."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE sources SET poll_interval = ?, next_poll = ? WHERE name = ?",
+                [poll_interval, to_iso(next_poll), name],
+            )
+
     def source_overview(self) -> list[dict[str, Any]]:
         """Every source with its last poll, status, last error and article count."""
         cursor = self.db.execute("SELECT * FROM source_status ORDER BY name")
@@ -247,6 +275,11 @@ class Store:
                 """,
                 [url, validators.etag, validators.last_modified, to_iso(utc_now())],
             )
+
+    def note_fetch_dropped(self, fetch_id: int, dropped: int) -> None:
+        """Count on a fetch's log row the entries the source's filters dropped."""
+        with self.transaction():
+            self.db.execute("UPDATE fetches SET dropped = ? WHERE id = ?", [dropped, fetch_id])
 
     def note_fetch_error(self, fetch_id: int, error: str) -> None:
         """Attach a problem found after the fetch (e.g. an unparseable feed) to its log row."""
@@ -413,6 +446,26 @@ class Store:
     def story_members(self, story_id: int) -> list[stories.StoryMember]:
         """The members of a story, its original first; empty for an unknown story."""
         return stories.story_members(self.db, story_id)
+
+    def iter_feed_articles(self, sources: Sequence[str] = ()) -> Iterator[StoredArticle]:
+        """Articles of `sources` (every source when empty), newest first, read as needed.
+
+        For filtered feeds, which read only as far as they need to fill themselves.
+        """
+        where = f"WHERE source IN ({_placeholders(sources)})" if sources else ""
+        cursor = self.db.execute(
+            f"SELECT * FROM articles {where} ORDER BY sort_time DESC, id DESC", list(sources)
+        )
+        for row in _dict_rows(cursor):
+            yield _stored_article(row)
+
+    def totals(self) -> dict[str, int]:
+        """How many articles, versions and stories the archive holds."""
+        return {
+            "articles": self.count("articles"),
+            "versions": self.count("article_versions"),
+            "stories": self.count("stories"),
+        }
 
     def search(self, query: str, limit: int = 20) -> list[StoredArticle]:
         """Articles matching every word of `query`, best matches (title weighs most) first."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TABLES = """
 CREATE TABLE sources (
@@ -30,7 +30,9 @@ CREATE TABLE sources (
     last_success TEXT,
     last_status TEXT,               -- ok | not modified | error
     last_error TEXT,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    poll_interval REAL,             -- the daemon's adaptive interval, seconds
+    next_poll TEXT                  -- when the daemon polls it next
 );
 
 CREATE TABLE http_cache (           -- validators for conditional GET, per URL
@@ -109,7 +111,8 @@ CREATE TABLE fetches (
     http_status INTEGER,
     bytes INTEGER,
     elapsed_ms INTEGER,
-    error TEXT
+    error TEXT,
+    dropped INTEGER                 -- entries the source's include / exclude filters dropped
 );
 CREATE INDEX fetches_source_started ON fetches (source, started);
 
@@ -128,7 +131,9 @@ CREATE TABLE dedupe_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+"""
 
+_SOURCE_STATUS_VIEW = """
 CREATE VIEW source_status AS
 SELECT
     sources.name,
@@ -136,11 +141,14 @@ SELECT
     sources.url,
     sources.enabled,
     sources.last_polled,
+    sources.last_success,
     sources.last_status,
     sources.last_error,
     sources.consecutive_failures,
+    sources.poll_interval,
+    sources.next_poll,
     (SELECT count(*) FROM articles WHERE articles.source = sources.name) AS articles
-FROM sources;
+FROM sources
 """
 
 
@@ -164,7 +172,19 @@ def _add_stories(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _add_stories}
+def _add_daemon_state(db: sqlite_utils.Database) -> None:
+    """2 -> 3: the daemon's schedule per source, filter drops per fetch, a fuller view."""
+    db.execute("ALTER TABLE sources ADD COLUMN poll_interval REAL")
+    db.execute("ALTER TABLE sources ADD COLUMN next_poll TEXT")
+    db.execute("ALTER TABLE fetches ADD COLUMN dropped INTEGER")
+    db.execute("DROP VIEW source_status")
+    db.execute(_SOURCE_STATUS_VIEW)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _add_stories,
+    2: _add_daemon_state,
+}
 
 
 class SchemaError(Exception):
@@ -201,6 +221,7 @@ def _create(db: sqlite_utils.Database) -> None:
     for statement in _TABLES.split(";\n"):
         if statement.strip():
             db.execute(statement)
+    db.execute(_SOURCE_STATUS_VIEW)
     db.execute("COMMIT")
     # sqlite-utils' own FTS set-up, so `sqlite-utils search` and datasette find it; its
     # triggers keep the index in step with every insert, update and delete.

@@ -1,0 +1,150 @@
+"""Prometheus metrics for `/metrics`: what the daemon did, and what the archive holds.
+
+Two kinds, both in one registry per process (never the library's global one, so a test or
+a second server in one process starts from zero):
+
+- counters and a histogram the daemon bumps after each poll (polls by outcome, errors,
+  new / updated / filtered-out articles, fetch latency) and the server bumps per feed
+  request (by feed and status, so 304s for feed readers are visible);
+- gauges read from the archive at scrape time (articles, versions, stories, each
+  source's consecutive failures and last success), so they
+  are right even in `aggregator serve`, which polls nothing itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from aggregator.poll import ERROR, SourceReport
+from aggregator.store import Store
+
+log = logging.getLogger(__name__)
+
+# Fetches take from a few milliseconds (a 304 from a nearby server) to the 30 s timeout.
+_FETCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
+
+
+class Metrics:
+    """The registry served at /metrics, and the calls that record into it."""
+
+    def __init__(self, database: Path, scheduler_running: Callable[[], bool]):
+        self.registry = CollectorRegistry()
+        registry = self.registry
+        self.polls = Counter(
+            "aggregator_polls",
+            "Polls of a source, by outcome.",
+            ["source", "status"],
+            registry=registry,
+        )
+        self.poll_errors = Counter(
+            "aggregator_poll_errors",
+            "Polls of a source that failed.",
+            ["source"],
+            registry=registry,
+        )
+        self.new_articles = Counter(
+            "aggregator_new_articles",
+            "Articles stored for the first time.",
+            ["source"],
+            registry=registry,
+        )
+        self.updated_articles = Counter(
+            "aggregator_updated_articles",
+            "New versions of stored articles.",
+            ["source"],
+            registry=registry,
+        )
+        self.dropped_articles = Counter(
+            "aggregator_dropped_articles",
+            "Entries a source's include / exclude filters rejected (never stored).",
+            ["source"],
+            registry=registry,
+        )
+        self.fetch_seconds = Histogram(
+            "aggregator_fetch_duration_seconds",
+            "Time to fetch a source (retries included).",
+            ["source"],
+            buckets=_FETCH_BUCKETS,
+            registry=registry,
+        )
+        self.feed_requests = Counter(
+            "aggregator_feed_requests",
+            "Feed requests answered, by feed and HTTP status.",
+            ["feed", "status"],
+            registry=registry,
+        )
+        registry.register(_ArchiveCollector(database, scheduler_running))
+
+    def record_poll(self, report: SourceReport) -> None:
+        source = report.name
+        self.polls.labels(source, report.status).inc()
+        if report.status == ERROR:
+            self.poll_errors.labels(source).inc()
+        self.new_articles.labels(source).inc(report.new)
+        self.updated_articles.labels(source).inc(report.updated)
+        self.dropped_articles.labels(source).inc(report.dropped)
+        if report.fetch_seconds is not None:
+            self.fetch_seconds.labels(source).observe(report.fetch_seconds)
+
+    def record_feed_request(self, feed: str, status: int) -> None:
+        self.feed_requests.labels(feed, str(status)).inc()
+
+
+class _ArchiveCollector(Collector):
+    """Gauges read from the archive each time Prometheus scrapes."""
+
+    def __init__(self, database: Path, scheduler_running: Callable[[], bool]):
+        self.database = database
+        self.scheduler_running = scheduler_running
+
+    def describe(self) -> list[Metric]:
+        return []  # read the archive only when scraped, never at registration
+
+    def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(
+            "aggregator_scheduler_running",
+            "1 while the daemon's scheduler is running.",
+            value=int(self.scheduler_running()),
+        )
+        try:
+            with Store(self.database) as store:
+                totals = store.totals()
+                sources = [row for row in store.source_overview() if row["enabled"]]
+        except Exception as exc:  # a scrape must answer even when the archive cannot
+            log.warning("metrics: cannot read the archive: %s", exc)
+            return
+        for name, meaning in (
+            ("articles", "Articles in the archive."),
+            ("versions", "Article versions in the archive."),
+            ("stories", "Stories (merged reposts) in the archive."),
+        ):
+            yield GaugeMetricFamily(f"aggregator_{name}", meaning, value=totals[name])
+        failures = GaugeMetricFamily(
+            "aggregator_source_consecutive_failures",
+            "Polls of an enabled source that failed in a row (0: its last poll worked).",
+            labels=["source"],
+        )
+        last_success = GaugeMetricFamily(
+            "aggregator_source_last_success_timestamp_seconds",
+            "When an enabled source was last polled successfully (Unix time).",
+            labels=["source"],
+        )
+        for row in sources:
+            failures.add_metric([row["name"]], row["consecutive_failures"])
+            if row["last_success"]:
+                moment = datetime.fromisoformat(row["last_success"]).timestamp()
+                last_success.add_metric([row["name"]], moment)
+        yield failures
+        yield last_success
+        yield GaugeMetricFamily(
+            "aggregator_sources_failing",
+            "Enabled sources whose last poll failed.",
+            value=sum(1 for row in sources if row["consecutive_failures"]),
+        )
