@@ -136,16 +136,29 @@ def test_publisher_from_copyright(footer, publisher):
         "甘公网安备 62010202003282号",
         "【打印本页】",
         "分享到：",
+        "澎湃新闻，未经授权不得转载",
+        "(本文发表于首页批评与建议, 已被阅读178次)",
+        "24小时滚动播报最新的财经资讯和视频，更多粉丝福利扫描二维码关注（sinafinance）",
+        "【本文版权归腾讯公司独家所有。未经授权，不得转载、摘编等。】",
+        "Copyright © 2003 Yahoo! Holdings (Hong Kong) Limited. 版权所有 不得转载",
     ],
 )
 def test_furniture_lines(line):
     assert is_furniture(line)
 
 
-def test_article_sentence_is_not_furniture():
-    assert not is_furniture(
-        "省工业和信息化厅相关负责人表示，我省将持续优化政策环境，提升绿色制造水平。"
-    )
+@pytest.mark.parametrize(
+    "line",
+    [
+        "省工业和信息化厅相关负责人表示，我省将持续优化政策环境，提升绿色制造水平。",
+        "美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者或制作人的许可。”",
+        "；这样，作为该派中一员，他就能分享到一份胜利者的光荣。事过境迁，今天的人",
+        "市民上车后扫码即可乘车，全程无需排队，高峰时段也能在一分钟内完成进站。",
+        "门户网站全年浏览次数超过两千万，政务服务事项网上可办率达到百分之九十五。",
+    ],
+)
+def test_article_sentence_is_not_furniture(line):
+    assert not is_furniture(line)
 
 
 ARTICLE = """<html lang="en"><head><title>Site name | Ignored</title>
