@@ -33,3 +33,29 @@ def test_a_label_word_inside_a_sentence_does_not_make_the_first_paragraph_a_head
         "让我们惊骇。让我们回顾一下众明星被打事件："
     )
     assert paragraphs(page(first, *STORY)) == [first, *STORY]
+
+
+def test_a_short_kicker_opening_the_body_is_kept():
+    assert paragraphs(page("编者按", *STORY)) == ["编者按", *STORY]
+    assert paragraphs(page("人物画像", *STORY)) == ["人物画像", *STORY]
+
+
+def test_a_short_closing_sentence_is_kept():
+    html = page(
+        *STORY, "预祝大会圆满成功！", after='<p class="yw">原文链接：<a href="/a">/a</a></p>'
+    )
+    assert paragraphs(html) == [*STORY, "预祝大会圆满成功！"]
+    assert paragraphs(page(*STORY, "特此通告。")) == [*STORY, "特此通告。"]
+
+
+def test_fields_and_box_headers_beside_the_body_are_not_paragraphs():
+    assert paragraphs(page(*STORY, "责任编辑：李明")) == STORY
+    assert paragraphs(page(*STORY, "精彩视频推荐")) == STORY
+    assert paragraphs(page(*STORY, "原标题：明星挨打事件回顾")) == STORY
+    assert paragraphs(page("记者 王建宏 张文攀", *STORY)) == STORY
+    assert paragraphs(page("2023年2月12日", *STORY)) == STORY
+
+
+def test_a_closing_sentence_outside_the_body_element_stays_out():
+    html = page(*STORY, after="<p>欢迎投稿！</p>")
+    assert paragraphs(html) == STORY
