@@ -269,3 +269,17 @@ def test_pen_name_under_the_headline_but_not_a_share_button():
     )
     assert normalize(page.format("茉莉")).authors == ("茉莉",)
     assert normalize(page.format("<a href='#'>微信</a>")).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("author", "authors"),
+    [
+        ("王建宏 张文攀", ("王建宏", "张文攀")),  # two people, as TRS pages write them
+        ("王  健", ("王健",)),  # one name spaced out to line up
+        ("胡晓蓉", ("胡晓蓉",)),
+        ("河西日报", ()),  # an outlet, not a person
+    ],
+)
+def test_author_meta_names_each_person(author, authors):
+    head = f'<meta name="Author" content="{author}">'
+    assert normalize(_page(head, "")).authors == authors

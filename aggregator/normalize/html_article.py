@@ -28,7 +28,7 @@ from aggregator.normalize.images import article_images
 from aggregator.normalize.language import article_language
 from aggregator.normalize.lines import Line, page_lines
 from aggregator.normalize.metadata import PageMeta, jsonld_names, read_meta
-from aggregator.normalize.names import is_han_name
+from aggregator.normalize.names import is_han_name, split_names
 from aggregator.normalize.outlets import (
     corroborated_source,
     publisher_from_meta,
@@ -202,8 +202,14 @@ def _meta_authors(meta: PageMeta) -> list[str]:
             for part in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", value.removeprefix("By "))
             if part.strip()
         ]
-    names = [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", n) for n in names]
-    return [n for n in names if _person_like(n)]
+    return [person for name in names for person in _people_in(name) if _person_like(person)]
+
+
+def _people_in(name: str) -> list[str]:
+    """ "王建宏 张文攀" is two people; "王  健" is one name spaced out to line up."""
+    if not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", name):
+        return [name]
+    return split_names(name) or [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", name)]
 
 
 def _person_like(name: str) -> bool:
