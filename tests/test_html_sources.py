@@ -39,8 +39,10 @@ def check_record(row: dict, expected: ExpectedArticle) -> None:
     assert row["published"].endswith("+08:00")
     assert row["source_outlet"] == expected.source_outlet
     assert row["body_text"].split("\n\n") == list(expected.paragraphs)
-    if expected.author:
-        assert expected.author in json.loads(row["authors"])
+    if expected.author:  # "王建宏 张文攀": each person credited
+        assert set(expected.author.split()) <= set(json.loads(row["authors"]))
+    assert row["publisher"] == expected.publisher
+    assert row["language"] == expected.language
     for furniture in ("点击", "ICP", "公网安备", "扫一扫", "上一篇"):
         assert furniture not in row["body_text"]
 
