@@ -283,3 +283,38 @@ def test_pen_name_under_the_headline_but_not_a_share_button():
 def test_author_meta_names_each_person(author, authors):
     head = f'<meta name="Author" content="{author}">'
     assert normalize(_page(head, "")).authors == authors
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "<table><tr><td>发文机关：</td><td>吉林省人民政府</td>"
+        "<td>成文日期：</td><td>2022年01月27日</td></tr></table>",
+        "<p>发文机关：国务院办公厅、教育部 成文日期：2022年01月27日</p>",
+    ],
+)
+def test_issuing_body_of_an_official_document_is_its_author(table):
+    record = normalize(_page("", table))
+    issuers = [c.name for c in record.credits if c.role == "issuer"]
+    assert issuers and record.authors == tuple(issuers)
+    assert issuers[0] in ("吉林省人民政府", "国务院办公厅")
+
+
+@pytest.mark.parametrize(
+    ("source", "authors"),
+    [
+        ("尹娟", ("尹娟",)),  # a writer's own text, reposted
+        ("金融界", ()),
+        ("商讯", ()),
+        ("高新区", ()),
+        ("林业局", ()),
+        ("新华网", ()),
+    ],
+)
+def test_a_source_line_naming_a_person_credits_that_person(source, authors):
+    assert normalize(_page("", f"<p>来源: {source}</p>")).authors == authors
+
+
+def test_a_source_person_does_not_add_to_credited_authors():
+    record = normalize(_page("", "<p>来源: 尹娟</p><p>记者 王建宏</p>"))
+    assert record.authors == ("王建宏",)

@@ -22,6 +22,8 @@ from aggregator.normalize.credits import (
     byline_names,
     credits_in_line,
     credits_in_paragraph,
+    issuers_in_lines,
+    person_named_as_source,
     unique_credits,
 )
 from aggregator.normalize.images import article_images
@@ -100,11 +102,15 @@ def read_html_article(
         id(found.caption_element) for found in images if found.caption_element is not None
     }
     credits = _credits(header, kept, tail, title_index, caption_elements, meta)
+    above_body = lines[:first_text] if first_text is not None else header
+    credits = unique_credits([*credits, *issuers_in_lines([line.text for line in above_body])])
 
     source = source_from_meta(meta) or _first(source_in_line(line.text) for line in header)
     source = source or _first(source_in_line(line.text) for line in [*kept[-3:], *tail])
     if source and body_text:
         source = corroborated_source(source, body_text)
+    if source and not authors_of(credits):
+        credits = [*credits, *person_named_as_source(source)]
     publisher = publisher_from_meta(meta) or publisher_in_copyright(lines)
     section = section_from_meta(meta) or section_in_breadcrumb(
         lines, title_index if title_index is not None else (body_start or 0)
