@@ -136,16 +136,29 @@ def test_publisher_from_copyright(footer, publisher):
         "甘公网安备 62010202003282号",
         "【打印本页】",
         "分享到：",
+        "河西日报原创稿件，未经授权不得转载",
+        "(本文发表于首页批评与建议, 已被阅读178次)",
+        "每天推送本地要闻和便民资讯，更多精彩内容请扫描二维码关注（hexidaily）",
+        "【本文版权归腾讯公司独家所有。未经授权，不得转载、摘编等。】",
+        "Copyright © 2003 Yahoo! Holdings (Hong Kong) Limited. 版权所有 不得转载",
     ],
 )
 def test_furniture_lines(line):
     assert is_furniture(line)
 
 
-def test_article_sentence_is_not_furniture():
-    assert not is_furniture(
-        "省工业和信息化厅相关负责人表示，我省将持续优化政策环境，提升绿色制造水平。"
-    )
+@pytest.mark.parametrize(
+    "line",
+    [
+        "省工业和信息化厅相关负责人表示，我省将持续优化政策环境，提升绿色制造水平。",
+        "美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者或制作人的许可。”",
+        "；这样，作为该派中一员，他就能分享到一份胜利者的光荣。事过境迁，今天的人",
+        "市民上车后扫码即可乘车，全程无需排队，高峰时段也能在一分钟内完成进站。",
+        "门户网站全年浏览次数超过两千万，政务服务事项网上可办率达到百分之九十五。",
+    ],
+)
+def test_article_sentence_is_not_furniture(line):
+    assert not is_furniture(line)
 
 
 ARTICLE = """<html lang="en"><head><title>Site name | Ignored</title>
@@ -256,3 +269,52 @@ def test_pen_name_under_the_headline_but_not_a_share_button():
     )
     assert normalize(page.format("茉莉")).authors == ("茉莉",)
     assert normalize(page.format("<a href='#'>微信</a>")).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("author", "authors"),
+    [
+        ("王建宏 张文攀", ("王建宏", "张文攀")),  # two people, as TRS pages write them
+        ("王  健", ("王健",)),  # one name spaced out to line up
+        ("胡晓蓉", ("胡晓蓉",)),
+        ("河西日报", ()),  # an outlet, not a person
+    ],
+)
+def test_author_meta_names_each_person(author, authors):
+    head = f'<meta name="Author" content="{author}">'
+    assert normalize(_page(head, "")).authors == authors
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "<table><tr><td>发文机关：</td><td>吉林省人民政府</td>"
+        "<td>成文日期：</td><td>2022年01月27日</td></tr></table>",
+        "<p>发文机关：国务院办公厅、教育部 成文日期：2022年01月27日</p>",
+    ],
+)
+def test_issuing_body_of_an_official_document_is_its_author(table):
+    record = normalize(_page("", table))
+    issuers = [c.name for c in record.credits if c.role == "issuer"]
+    assert issuers and record.authors == tuple(issuers)
+    assert issuers[0] in ("吉林省人民政府", "国务院办公厅")
+
+
+@pytest.mark.parametrize(
+    ("source", "authors"),
+    [
+        ("尹娟", ("尹娟",)),  # a writer's own text, reposted
+        ("金融界", ()),
+        ("商讯", ()),
+        ("高新区", ()),
+        ("林业局", ()),
+        ("新华网", ()),
+    ],
+)
+def test_a_source_line_naming_a_person_credits_that_person(source, authors):
+    assert normalize(_page("", f"<p>来源: {source}</p>")).authors == authors
+
+
+def test_a_source_person_does_not_add_to_credited_authors():
+    record = normalize(_page("", "<p>来源: 尹娟</p><p>记者 王建宏</p>"))
+    assert record.authors == ("王建宏",)

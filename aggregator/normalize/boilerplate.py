@@ -3,7 +3,9 @@
 Chinese portals surround every article with the same furniture: hit counters (点击, 浏览次数,
 阅读), share bars (分享到), QR prompts (扫一扫), print/close/font-size buttons, previous/next
 links, "related news" lists, copyright, ICP licence (…ICP备) and 公网安备 lines. These are
-recognised by what they say, so the rules hold on sites we have never seen.
+recognised by what they say, so the rules hold on sites we have never seen. Filing numbers,
+copyright notices and labels mark a line wherever they stand; plain words (扫码, 分享到,
+浏览次数…) only in a line that is not a finished sentence, since articles use them too.
 """
 
 from __future__ import annotations
@@ -22,19 +24,31 @@ _FURNITURE_LINE = re.compile(
     r")[\s\]】)）>:：|｜/]*$",
     re.IGNORECASE,
 )
-# Lines that name furniture anywhere in them, at any length.
-_FURNITURE_ANYWHERE = re.compile(
-    r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|"
-    r"版权所有|版權所有|Copyright\s*(?:©|\(c\)|\d)|©\s*\d{4}|All rights reserved|"
-    r"扫一扫|扫描二维码|扫码|用手机扫|手机扫描|在手机打开|手机阅读本文|"
-    r"分享到[:：]?|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|点击[:：]\s*\d*\s*$|次浏览|"
-    r"上一篇[:：]|下一篇[:：]|上一条[:：]|下一条[:：]|"
-    r"本站声明|免责声明|转载请注明|未经授权|禁止转载|技术支持[:：]|主办单位[:：]|承办单位[:：]|"
-    r"网站地图|联系我们|关于我们|设为首页|加入收藏|站点地图|网站标识码|"
-    r"推荐给好友|打印本页|关闭窗口|字号[:：]|【\s*字体|"
-    r"(?:^|\s)点击[:：]?\s*$|Click\s*:\s*$|点击\s*[:：]\s*\d+",
+# Marks that make a line furniture wherever they stand in it: licence and filing numbers,
+# copyright notices, reprint bans, and labels with their colon ("浏览次数：", "上一篇：").
+# "版权所有者" (the copyright owner) is a word of prose, not the notice.
+_FURNITURE_MARK = re.compile(
+    r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|网站标识码|"
+    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|\d)|©\s*\d{4}|"
+    r"All rights reserved|本站声明|免责声明|转载请注明|(?:禁止|不得|严禁|谢绝)转载|"
+    r"(?:分享到|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|上一篇|下一篇|上一条|下一条|"
+    r"技术支持|主办单位|承办单位|字号)\s*[:：]|【\s*字体|"
+    r"(?:^|\s)点击[:：]?\s*$|点击\s*[:：]\s*\d*\s*$|点击\s*[:：]\s*\d+|Click\s*:\s*$",
     re.IGNORECASE,
 )
+# Words of QR prompts, share bars, counters and footer links. Articles use them too
+# ("乘客扫码乘车", "他就能分享到一份光荣", "网站全年浏览次数超过两千万"), so a line that reads
+# as prose keeps them.
+_FURNITURE_WORDS = re.compile(
+    r"扫一扫|扫描二维码|扫码|用手机扫|手机扫描|在手机打开|手机阅读本文|分享到|分享至|"
+    r"浏览次数|阅读次数|访问次数|点击数|点击量|次浏览|(?:阅读|浏览|点击|访问)\s*\d+\s*次|"
+    r"未经授权|trackback|"
+    r"网站地图|联系我们|关于我们|设为首页|加入收藏|站点地图|推荐给好友|打印本页|关闭窗口",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[。！？]|[.!?](?:\s|$)")  # not the "?" of a URL
+_MIN_PROSE_CHARS = 30
+
 # Headers of lists that follow an article; everything after them in the block is a list.
 _LIST_HEADER = re.compile(
     r"^[\s\[【(（]*(?:相关(?:新闻|报道|阅读|文章|链接|推荐|稿件|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|"
@@ -64,7 +78,16 @@ def is_furniture(text: str) -> bool:
         return True
     if len(text) <= _COOKIE_NOTICE_MAX_CHARS and _COOKIE_NOTICE.search(text):
         return True
-    return len(text) <= _FURNITURE_MAX_CHARS and bool(_FURNITURE_ANYWHERE.search(text))
+    if len(text) > _FURNITURE_MAX_CHARS:
+        return False
+    if _FURNITURE_MARK.search(text):
+        return True
+    return bool(_FURNITURE_WORDS.search(text)) and not _reads_as_prose(text)
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A line long enough to hold a finished sentence, and holding one."""
+    return len(text) >= _MIN_PROSE_CHARS and bool(_SENTENCE_END.search(text))
 
 
 def starts_list(text: str) -> bool:

@@ -6,20 +6,26 @@ furniture line or a scrap of label text subtracts. The element whose subtree col
 highest total is the article body: it gains every paragraph and stops growing once the next
 ancestor would take in more navigation and sidebars than text. Class and id names that
 Chinese CMSs use for article bodies (TRS_Editor, article-content, zw…) nudge the vote; those
-of comments, sidebars and footers count their text as furniture. A per-source CSS selector
-skips the vote.
+of comments, sidebars and footers count their text as furniture. A short first or last
+paragraph beside the winning run in the same element (a kicker, a closing wish) is taken
+back into it. A per-source CSS selector skips the vote.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cssselect import SelectorError
 from lxml.html import HtmlElement
 
-from aggregator.normalize.boilerplate import is_furniture
+from aggregator.dates import zone
+from aggregator.normalize.boilerplate import is_furniture, starts_list
+from aggregator.normalize.credits import credits_in_line
+from aggregator.normalize.datetext import find_dates
 from aggregator.normalize.lines import Line
+from aggregator.normalize.outlets import source_in_line
 
 _SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、“”,.;!?]")
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -94,6 +100,9 @@ _MIN_BODY_SCORE = 20
 _TIGHT_SHARE = 0.8
 _ITEM_TAGS = ("li",)
 _HEADLINE_LINK_CHARS = 15
+_CLOSING_SENTENCE = re.compile(r"[。！？!?…][\"'”’」』)）]*$")
+_FIELD_SEPARATOR = re.compile(r"[:：︱|｜]")
+_UTC = zone("UTC")
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,11 @@ def find_content(
         return None
     best = _tighten(best, runs)
     _, element, start, end, parts = best
+    edge_paragraph = _edge_paragraph(lines, span, polarity)
+    while start > 0 and edge_paragraph(parts[start - 1], parts[start], False):
+        start -= 1
+    while end < len(parts) - 1 and edge_paragraph(parts[end + 1], parts[end], True):
+        end += 1
     while start > 0 and not isinstance(parts[start - 1], int) and parts[start - 1] not in span:
         start -= 1  # a lead image (a child without text) belongs to the body after it
     chosen_parts = parts[start : end + 1]
@@ -212,6 +226,46 @@ def _tighten(
         if start == end:
             return tighter if tighter[0] >= total else run
         run = tighter
+
+
+def _edge_paragraph(
+    lines: list[Line], span: dict[HtmlElement, tuple[int, int]], polarity: dict[HtmlElement, int]
+) -> Callable[[HtmlElement | int, HtmlElement | int, bool], bool]:
+    """A test for a part beside the best run that belongs to the body all the same.
+
+    Short lines score below zero, so the run leaves out a short first or last paragraph
+    even when it sits among the others in the body's element. An article opens with a
+    kicker ("编者按", "人物画像") and closes with a short sentence ("预祝大会圆满成功！",
+    "特此通告。"); credits, datelines, 来源 and other labelled fields sit there too, and
+    are read from around the body instead. A part is taken when it is an element of the
+    same kind as its neighbour in the run (a <p> beside the <p>s) holding one plain line:
+    no link, not furniture, not a list header, not in a box named like a sidebar, not a
+    credit or 来源 line; above the run without a label or a date, below it a finished
+    sentence.
+    """
+
+    def taken(part: HtmlElement | int, neighbour: HtmlElement | int, closing: bool) -> bool:
+        if isinstance(part, int) or isinstance(neighbour, int) or part.tag != neighbour.tag:
+            return False
+        first_last = span.get(part)
+        if first_last is None or first_last[0] != first_last[1]:
+            return False  # no text (an image: see the caller) or more than one line
+        line = lines[first_last[0]]
+        if (
+            line.link_chars
+            or line.in_heading
+            or is_furniture(line.text)
+            or starts_list(line.text)
+            or _inside_negative(line.owner, polarity)
+            or credits_in_line(line.text)
+            or source_in_line(line.text) is not None
+        ):
+            return False
+        if closing:
+            return bool(_CLOSING_SENTENCE.search(line.text))
+        return not _FIELD_SEPARATOR.search(line.text) and not find_dates(line.text, _UTC)
+
+    return taken
 
 
 def _teaser_lines(lines: list[Line]) -> set[int]:

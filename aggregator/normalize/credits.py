@@ -6,7 +6,9 @@ Credits are read from visible text with Chinese and English patterns:
   "（记者胡晓蓉）", "责任编辑：孙重远", "reporter Zhang Fugui Jin Xin", "By Jane Doe";
 - names and then a role: "蔡雪婧/摄", "（姚峰 上海报道）", "新华社记者 李鑫 摄";
 - names alone in the closing brackets of the last paragraph: "（常书香 马丹阳）", or alone on
-  the line under the headline; these need a common surname to count.
+  the line under the headline; these need a common surname to count;
+- the issuing body of an official document ("发文机关：吉林省人民政府"), its author;
+- a 来源 that names a person rather than an outlet ("来源: 尹娟"), when nobody else is credited.
 
 A credit at the end of a photo caption is the photographer's, whatever word it uses.
 """
@@ -14,7 +16,7 @@ A credit at the end of a photo caption is the photographer's, whatever word it u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aggregator.models import Credit
 from aggregator.normalize.names import HAN, has_common_surname, is_han_name, split_names
@@ -74,7 +76,15 @@ _AFTER_NAME_ROLES = {
     "供图": "photographer",
     "报道": "reporter",
 }
-AUTHOR_ROLES = ("reporter", "author", "correspondent", "intern", "translator", "photographer")
+AUTHOR_ROLES = (
+    "reporter",
+    "author",
+    "correspondent",
+    "intern",
+    "translator",
+    "photographer",
+    "issuer",
+)
 _ROLE_ALTERNATION = "|".join(sorted(map(re.escape, _ROLE_WORDS), key=len, reverse=True))
 # Outlet words glued in front of the next role ("本报记者", "新华社记者").
 _OUTLET_PREFIX = re.compile(r"(?:本报|本刊|本台|本网|本站|新华社|中新社|中新网|人民网|央视网)$")
@@ -109,6 +119,17 @@ _LABEL_WORD = re.compile(
 )
 _NOT_A_POSTER = re.compile(r"本文|文章|本帖|帖子|此文|网站|管理员|admin", re.IGNORECASE)
 _MAX_CAPTION_CREDIT = 60
+# Government information tables name the body that issued a document; its value may sit in
+# the next table cell ("发文机关：" | "吉林省人民政府").
+_ISSUER_LABEL = re.compile(
+    r"(?:发文机关|发文单位|发文机构|发布机关|发布机构|制发机关|印发机关)\s*[:：]\s*"
+)
+_ORGANISATION = re.compile(rf"[{HAN}（）()·]{{2,40}}")
+# Last characters of outlet and office names ("金融界", "商讯", "高新区", "林业局"); a given
+# name does not end so.
+_OUTLET_ENDINGS = frozenset(
+    "界讯闻刊志报网社台站频区局县市省州镇乡村所队处科馆厂店司室校部厅委办院"
+)
 
 
 def credits_in_line(text: str) -> list[Credit]:
@@ -161,11 +182,12 @@ def byline_names(text: str, *, under_headline: bool = False) -> list[Credit]:
     """A line that is nothing but one to three names (a byline).
 
     Names need a common surname, except for a single name on the line right under the
-    headline, where essays put a pen name ("茉莉") that no surname list knows.
+    headline, where essays put a pen name ("茉莉") that no surname list knows. A line
+    ending in a colon is a label waiting for its value ("成文日期："), never a byline.
     """
-    if len(text) > 20 or not re.search(rf"[{HAN}]", text):
-        return []
     text = text.strip()
+    if len(text) > 20 or not re.search(rf"[{HAN}]", text) or text.endswith((":", "：")):
+        return []
     if (
         under_headline
         and re.fullmatch(rf"[{HAN}]{{2,3}}", text)
@@ -179,11 +201,42 @@ def byline_names(text: str, *, under_headline: bool = False) -> list[Credit]:
     return [Credit(name, "author") for name in names]
 
 
+def issuers_in_lines(texts: Sequence[str]) -> list[Credit]:
+    """The body that issued an official document, from its information table."""
+    for position, text in enumerate(texts):
+        label = _ISSUER_LABEL.search(text)
+        if not label:
+            continue
+        value = text[label.end() :].strip()
+        if not value and position + 1 < len(texts):
+            value = texts[position + 1].strip()  # the value in the next cell
+        value = re.split(r"\s|[:：]", value, maxsplit=1)[0] if value else ""
+        names = [name for name in re.split(r"[、，,；;]", value) if name]
+        if names and all(_ORGANISATION.fullmatch(name) for name in names):
+            return [Credit(name, "issuer") for name in names]
+    return []
+
+
+def person_named_as_source(source: str) -> list[Credit]:
+    """A 来源 value that is a person's name ("来源: 尹娟"): a writer's own text, reposted.
+
+    Outlets have short names too ("金融界", "商讯"), so only a two- or three-character
+    name with a common surname that does not end like an outlet or an office counts.
+    """
+    if (
+        re.fullmatch(rf"[{HAN}]{{2,3}}", source)
+        and is_han_name(source, require_surname=True)
+        and source[-1] not in _OUTLET_ENDINGS
+    ):
+        return [Credit(source, "author")]
+    return []
+
+
 def authors_of(credits: Iterable[Credit]) -> tuple[str, ...]:
-    """Names of the people who made the article (writers first, then photographers)."""
+    """Names of those who made the article: writers, then photographers, then issuers."""
     ordered = sorted(
         (c for c in credits if c.role in AUTHOR_ROLES),
-        key=lambda c: c.role == "photographer",
+        key=lambda c: (c.role == "issuer", c.role == "photographer"),
     )
     names: list[str] = []
     for credit in ordered:

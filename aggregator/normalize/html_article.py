@@ -22,13 +22,15 @@ from aggregator.normalize.credits import (
     byline_names,
     credits_in_line,
     credits_in_paragraph,
+    issuers_in_lines,
+    person_named_as_source,
     unique_credits,
 )
 from aggregator.normalize.images import article_images
 from aggregator.normalize.language import article_language
 from aggregator.normalize.lines import Line, page_lines
 from aggregator.normalize.metadata import PageMeta, jsonld_names, read_meta
-from aggregator.normalize.names import is_han_name
+from aggregator.normalize.names import is_han_name, split_names
 from aggregator.normalize.outlets import (
     corroborated_source,
     publisher_from_meta,
@@ -100,11 +102,15 @@ def read_html_article(
         id(found.caption_element) for found in images if found.caption_element is not None
     }
     credits = _credits(header, kept, tail, title_index, caption_elements, meta)
+    above_body = lines[:first_text] if first_text is not None else header
+    credits = unique_credits([*credits, *issuers_in_lines([line.text for line in above_body])])
 
     source = source_from_meta(meta) or _first(source_in_line(line.text) for line in header)
     source = source or _first(source_in_line(line.text) for line in [*kept[-3:], *tail])
     if source and body_text:
         source = corroborated_source(source, body_text)
+    if source and not authors_of(credits):
+        credits = [*credits, *person_named_as_source(source)]
     publisher = publisher_from_meta(meta) or publisher_in_copyright(lines)
     section = section_from_meta(meta) or section_in_breadcrumb(
         lines, title_index if title_index is not None else (body_start or 0)
@@ -202,8 +208,14 @@ def _meta_authors(meta: PageMeta) -> list[str]:
             for part in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", value.removeprefix("By "))
             if part.strip()
         ]
-    names = [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", n) for n in names]
-    return [n for n in names if _person_like(n)]
+    return [person for name in names for person in _people_in(name) if _person_like(person)]
+
+
+def _people_in(name: str) -> list[str]:
+    """ "王建宏 张文攀" is two people; "王  健" is one name spaced out to line up."""
+    if not re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", name):
+        return [name]
+    return split_names(name) or [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", name)]
 
 
 def _person_like(name: str) -> bool:

@@ -21,7 +21,8 @@ _SOURCE_LABEL = re.compile(
 # Where a source value ends: the next label, a date, a bracket or a wide gap.
 _SOURCE_END = re.compile(
     r"\s{2,}|\s*[|｜【】\[\]()（）]|\s*(?:作者|编辑|责编|记者|发布|时间|日期|点击|浏览|阅读|字号|字体|"
-    r"更新|打印|分享|举报|收藏|评论|关注|Author|By|Editor|Date|Time|Updated|Published|Posted|Click)\b|"
+    r"更新|打印|分享|举报|收藏|评论|关注)|"  # no \b: a CJK label runs straight into the next word
+    r"\s*\b(?:Author|By|Editor|Date|Time|Updated|Published|Posted|Click)\b|"
     r"\s*(?:19|20)\d{2}\s*[-/.年]|\s*[。，,;；]|\s*点击|\s*$",
     re.IGNORECASE,
 )

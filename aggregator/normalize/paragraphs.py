@@ -19,9 +19,13 @@ from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
 from aggregator.normalize.lines import Line
 
+# A label is a word standing alone before its value: "时间：", "来源 新华网", "发布时间2023…".
+# The same word inside a sentence runs into the next Han character ("被打时间频繁发生",
+# "来源于", "编辑部"), so it is no label there.
 _HEADER_LABEL = re.compile(
-    r"(?:来源|来自|出处|作者|发布|发表|更新|时间|日期|编辑|责编|浏览|阅读|点击|字号|原标题|"
-    r"\b(?:Source|Posted|Published|Updated|By|Date)\b)\s*[:：]?",
+    r"(?:来源|来自|出处|作者|(?:发布|发表|更新)于?|时间|日期|编辑|责编|字号|原标题"
+    r"|(?:浏览|阅读|点击)(?:量|数|次数)?)(?![\u4e00-\u9fff])"
+    r"|\b(?:Source|Posted|Published|Updated|By|Date)\b",
     re.IGNORECASE,
 )
 _MAX_HEADER_LINE = 100

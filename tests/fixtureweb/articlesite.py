@@ -27,6 +27,10 @@ class ArticleSite(Site):
 
     default_column: str | None = None
     outlet_name = ""
+    # Who runs the site, as its pages name it, and the language of its articles: what the
+    # expected records say the normalizer should find (see `ExpectedArticle`).
+    publisher: str | None = None
+    language: str | None = "zh-CN"
 
     def __init__(self, articles: list[FixtureArticle]) -> None:
         super().__init__()
@@ -82,6 +86,8 @@ class ArticleSite(Site):
             paragraphs=tuple(article.paragraphs),
             author=article.author,
             repost_of=article.repost_of,
+            publisher=self.publisher,
+            language=self.language,
         )
 
     def expected_articles(self) -> list[ExpectedArticle]:

@@ -57,8 +57,11 @@ class FixtureArticle:
 class ExpectedArticle:
     """What the pipeline should make of one fixture article page.
 
-    `author` is set only where the page names one (TRS meta Author, the outlet's byline);
-    `source_outlet` is what its 来源 / ContentSource / "Source:" line says.
+    `author` is set only where the page names one (TRS meta Author, the outlet's byline;
+    several people separated by spaces); `source_outlet` is what its 来源 / ContentSource /
+    "Source:" line says; `publisher` is the site that runs the page as it names itself
+    (SiteName / og:site_name meta, else its copyright line), None where the page names
+    none; `language` is the article's (its text's) language, whatever the template says.
     """
 
     id: str
@@ -70,6 +73,8 @@ class ExpectedArticle:
     paragraphs: tuple[str, ...]
     author: str | None = None
     repost_of: str | None = None
+    publisher: str | None = None
+    language: str | None = None
 
     @property
     def body_text(self) -> str:

@@ -33,6 +33,7 @@ class CountySite(ArticleSite):
     name = "county"
     default_column = "zwyw"
     outlet_name = "青石县人民政府"
+    publisher = "青石县人民政府"  # 版权所有：青石县人民政府
 
     def list_path(self) -> str:
         return LIST_PATH

@@ -50,6 +50,7 @@ class HanwebPortal(ArticleSite):
     name = "hanweb"
     default_column = f"col{COLUMN_ID}"
     outlet_name = "临川市人民政府"
+    publisher = "临川市人民政府"  # <meta name="SiteName">
 
     def list_path(self) -> str:
         return LIST_PATH

@@ -39,6 +39,7 @@ class NewsOutlet(ArticleSite):
     name = "outlet"
     default_column = "news"
     outlet_name = OUTLET
+    publisher = "河西新闻网"  # og:site_name: the newspaper's (河西日报) web site
 
     def list_path(self) -> str:
         return LIST_PATH

@@ -35,6 +35,8 @@ class RepostSite(ArticleSite):
     name = "repost"
     default_column = "news"
     outlet_name = "Hexi Culture Tourism Group"
+    publisher = "Hexi Culture Tourism Group Co., LTD"  # the copyright line
+    # `language` stays zh-CN: the template says lang="en", the reposted articles are Chinese.
 
     def list_path(self, page: int = 1) -> str:
         return "/news/" if page == 1 else f"/news/list_{page}.html"

@@ -82,6 +82,7 @@ class TrsPortal(ArticleSite):
     name = "trs"
     default_column = "szyw"
     outlet_name = "河西省人民政府"
+    publisher = "河西省人民政府"  # <meta name="SiteName">
 
     def list_path(self, page: int = 0) -> str:
         return f"{LIST_DIR}index{'' if page == 0 else f'_{page}'}.html"
