@@ -67,7 +67,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m aggregator ARGS` in a fresh process, as a user would."""
     environment = {**os.environ, **(env or {})}
@@ -81,6 +85,7 @@ def run_cli(
         timeout=timeout,
         cwd=cwd,
         env=environment,
+        input=input,
     )
 
 

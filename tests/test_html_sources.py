@@ -118,3 +118,30 @@ def test_broken_site_fails_alone(fixture_web: FixtureWeb, make_config) -> None:
     db = sqlite_utils.Database(config.storage.database)
     failing = {row["name"] for row in db["source_status"].rows if row["last_status"] == ERROR}
     assert failing == set(expected_errors)
+
+
+def test_feed_entries_with_only_a_summary_are_completed_from_their_pages(
+    fixture_web: FixtureWeb, make_config
+) -> None:
+    outlet = fixture_web.outlet
+    feed = {"name": "outlet-rss", "url": outlet.url("/rss.xml"), "fetch_pages": True}
+    summaries = {"name": "outlet-summaries", "url": outlet.url("/rss.xml")}
+    config = make_config([feed])
+    [report] = poll_many(config, config.sources)
+    assert (report.status, report.errors) == (OK, ())
+    rows = stored(config)
+    for record in outlet.expected_articles():
+        row = rows[record.url]
+        assert row["body_text"].split("\n\n") == list(record.paragraphs)  # the page's body
+        assert row["title"] == record.title
+        assert row["guid"]  # the feed's identity is kept
+    # A second poll re-reads the feed but neither refetches the pages nor overwrites them.
+    outlet.clear_log()
+    [again] = poll_many(config, config.sources)
+    assert again.updated == 0
+    assert all(request.path == "/rss.xml" for request in outlet.requests)
+    # Without fetch_pages a feed source keeps the feed's summary.
+    plain = make_config([summaries], storage={"database": "plain.db"})
+    poll_many(plain, plain.sources)
+    for record in outlet.expected_articles():
+        assert stored(plain)[record.url]["body_text"] == record.paragraphs[0]
