@@ -107,11 +107,12 @@ def _parse_numeric(value: str) -> datetime | None:
         return None
     offset = (parts["tz"] or "").strip()
     if offset:
-        parsed = parsed.replace(tzinfo=_offset_zone(offset))
+        parsed = parsed.replace(tzinfo=offset_zone(offset))
     return parsed
 
 
-def _offset_zone(offset: str) -> tzinfo:
+def offset_zone(offset: str) -> tzinfo:
+    """The fixed zone of an ISO 8601 offset: "Z", "+08:00" or "+0800"."""
     if offset == "Z":
         return UTC
     sign = -1 if offset[0] == "-" else 1

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 
 from dateutil import parser as dateutil_parser
+
+from aggregator.dates import offset_zone
 
 _TIME = (
     r"(?:\s*(?:T|\s|\s*[-–,|@]\s*)?\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)"
@@ -132,7 +134,7 @@ def _build(match: re.Match[str], year: int, month: int, day: int, tz: tzinfo) ->
     except ValueError:
         return None
     offset = (match["tz"] or "").strip()
-    moment = moment.replace(tzinfo=_offset_zone(offset) if offset else tz)
+    moment = moment.replace(tzinfo=offset_zone(offset) if offset else tz)
     if match["S"]:
         precision = "second"
     elif match["H"]:
@@ -140,11 +142,3 @@ def _build(match: re.Match[str], year: int, month: int, day: int, tz: tzinfo) ->
     else:
         precision = "day"
     return FoundDate(moment, precision, match.start(), match.end())
-
-
-def _offset_zone(offset: str) -> tzinfo:
-    if offset == "Z":
-        return UTC
-    sign = -1 if offset[0] == "-" else 1
-    digits = offset[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
