@@ -27,12 +27,19 @@ from aggregator.daemon import AlreadyRunning, Daemon, running_daemon, scheduler_
 from aggregator.dates import DEFAULT_TIMEZONE, UnknownTimezoneError, zone
 from aggregator.fetch import Fetcher
 from aggregator.logs import LOG_FORMATS, setup_logging
+from aggregator.monitor.diffs import (
+    DiffLine,
+    LineKind,
+    VersionFields,
+    diff_lines,
+    field_changes,
+)
 from aggregator.normalize import normalize, render_summary
 from aggregator.opml import OpmlError, add_sources_to_config, export_opml, plan_import, read_opml
 from aggregator.poll import ERROR, SourceReport, poll_many
 from aggregator.publish import publish_all
 from aggregator.serve import ServeError, serve_until_stopped
-from aggregator.store import Store
+from aggregator.store import ArticleHistory, Store, StoredVersion
 from aggregator.store.schema import SchemaError
 from aggregator.store.stories import ORIGINAL
 from aggregator.urls import is_http_url
@@ -280,6 +287,118 @@ def story(context: _Context, story_id: int) -> None:
     ]
     headers = ["role", "similarity", "site", "published", "title", "url"]
     click.echo(tabulate(rows, headers=headers))
+
+
+@main.command()
+@click.argument("target", metavar="URL|ID")
+@click.pass_obj
+def history(context: _Context, target: str) -> None:
+    """Every version of one article (by id or URL) with what changed, and its take-downs,
+    returns and moves.
+
+    Coloured on a terminal; elsewhere plain, with changed characters marked [-removed-]
+    and {+added+}.
+    """
+    with context.store() as store:
+        found = store.article_history(target)
+    if found is None:
+        _fail(f"no article {target}", code=1)
+    marks = not sys.stdout.isatty()
+    for line in _history_lines(found, marks):
+        click.echo(line)
+
+
+_ORIGINS = {
+    "feed": "content from its feed (rechecks look for take-downs)",
+    "page": "content from its page",
+    "watch": "a watched page",
+}
+_CONTEXT_WIDTH = 60
+
+
+def _history_lines(found: ArticleHistory, marks: bool) -> list[str]:
+    """The article's header, then its versions and events in time order."""
+    monitored = found.article
+    stored = monitored.stored
+    lines = [
+        click.style(stored.article.title, bold=True),
+        stored.article.url,
+        f"id {stored.id}, source {stored.source}, "
+        f"{_ORIGINS.get(monitored.content_origin, monitored.content_origin)}, "
+        f"first seen {stored.first_seen}",
+    ]
+    lines += [f"earlier address: {url}" for url in found.aliases]
+    if stored.removed_at:
+        lines.append(click.style(f"removed: gone since {stored.removed_at}", fg="red"))
+    if monitored.checked_at or monitored.next_check:
+        lines.append(
+            f"last checked {monitored.checked_at or 'never'}, "
+            f"next check {monitored.next_check or 'none planned'}"
+        )
+    # A check that found a move or a return and an edit recorded them at one time; the
+    # move or return came first.
+    timeline: list[tuple[str, int, list[str]]] = []
+    previous: StoredVersion | None = None
+    for version in found.versions:
+        timeline.append((version.fetched_at, 1, _version_lines(version, previous, marks)))
+        previous = version
+    for event in found.events:
+        if event.kind == "edited":
+            continue  # shown with its version
+        detail = f" ({event.detail})" if event.detail else ""
+        colour = {"removed": "red", "restored": "green"}.get(event.kind, "yellow")
+        text = click.style(f"{event.kind} {event.at}{detail}", fg=colour, bold=True)
+        timeline.append((event.at, 0, ["", text]))
+    for _, _, block in sorted(timeline, key=lambda item: (item[0], item[1])):
+        lines += block
+    return lines
+
+
+def _version_lines(
+    version: StoredVersion, previous: StoredVersion | None, marks: bool
+) -> list[str]:
+    lines = ["", click.style(f"version {version.version}  {version.fetched_at}", bold=True)]
+    if previous is None:
+        paragraphs = len([p for p in (version.body_text or "").split("\n\n") if p.strip()])
+        lines.append(f"  {version.title} ({paragraphs} paragraphs)")
+        return lines
+    before = VersionFields(previous.title, previous.source_outlet, previous.authors)
+    after = VersionFields(version.title, version.source_outlet, version.authors)
+    for change in field_changes(before, after):
+        lines.append(
+            f"  {change.label}: {click.style(change.before, fg='red')} -> "
+            f"{click.style(change.after, fg='green')}"
+        )
+    lines += [_diff_line(line, marks) for line in diff_lines(version.diff)]
+    return lines
+
+
+def _diff_line(line: DiffLine, marks: bool) -> str:
+    """One paragraph of a diff: removed red, added green, changed characters underlined
+    (or, with `marks`, written [-so-] and {+so+})."""
+    if line.kind is LineKind.GAP:
+        return "  …"
+    if line.kind is LineKind.CONTEXT:
+        text = line.text
+        short = text if len(text) <= _CONTEXT_WIDTH else text[: _CONTEXT_WIDTH - 1] + "…"
+        return click.style(f"  {short}", dim=True)
+    if line.kind is LineKind.REMOVED:
+        return click.style(f"- {line.text}", fg="red")
+    if line.kind is LineKind.ADDED:
+        return click.style(f"+ {line.text}", fg="green")
+    old = new = ""
+    for segment in line.segments:
+        text = segment.text
+        if segment.kind is LineKind.REMOVED:
+            text = f"[-{text}-]" if marks else text
+            old += click.style(text, fg="red", underline=True, bold=True)
+        elif segment.kind is LineKind.ADDED:
+            text = f"{{+{text}+}}" if marks else text
+            new += click.style(text, fg="green", underline=True, bold=True)
+        else:
+            old += click.style(text, fg="red")
+            new += click.style(text, fg="green")
+    return f"{click.style('- ', fg='red')}{old}\n{click.style('+ ', fg='green')}{new}"
 
 
 def _story_role(canonical: bool, match: str | None) -> str:

@@ -20,8 +20,11 @@ from aggregator.urls import is_http_url
 
 DEFAULT_CONFIG = "config.toml"
 
-SOURCE_TYPES = ("feed", "html")
+SOURCE_TYPES = ("feed", "html", "watch")
 _HTML_ONLY_KEYS = ("links", "next", "max_pages", "allow_offsite")
+_WATCH_ONLY_KEYS = ("select", "ignore")
+# A watched page is one page, not a stream of articles: these mean nothing on it.
+_NOT_ON_WATCH_KEYS = ("fetch_pages", "article", "include", "exclude")
 # Output feed names that would overwrite the combined feed or the change monitor's feed.
 _RESERVED_FEED_NAMES = ("feed", "changes")
 
@@ -97,6 +100,19 @@ class ServerConfig:
 
 
 @dataclass(frozen=True)
+class MonitorConfig:
+    """The change monitor: when stored articles are fetched again to find edits and take-downs."""
+
+    # Seconds after an article is first seen at which its page is fetched again; after the
+    # last one it is left alone (a removed article keeps being checked at the last step's
+    # pace, to notice its return). Empty: no rechecks.
+    recheck: tuple[float, ...] = (3600.0, 6 * 3600.0, 86400.0, 3 * 86400.0, 7 * 86400.0)
+    budget: int = 20  # rechecks per source poll, oldest due first, after its new articles
+    # A 404 / 410 is a take-down only when a check at least this much later confirms it.
+    confirm_after: float = 600.0
+
+
+@dataclass(frozen=True)
 class OutputFeedConfig:
     """An extra output feed (`[[feeds]]`): some sources' articles, filtered."""
 
@@ -109,7 +125,8 @@ class OutputFeedConfig:
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """One source: a feed, or (type "html") a list page of article links."""
+    """One source: a feed, (type "html") a list page of article links, or (type "watch") a
+    page whose changes are recorded."""
 
     name: str
     url: str
@@ -128,6 +145,10 @@ class SourceConfig:
     allow_offsite: bool = False
     min_interval: float | None = None  # adaptive bounds for this source ([schedule] default)
     max_interval: float | None = None
+    # "watch" sources: the part of the page watched (CSS selector; default the whole page)
+    # and regular expressions whose matches are removed from its text (volatile parts).
+    select: str | None = None
+    ignore: tuple[str, ...] = ()
 
     @property
     def wants_pages(self) -> bool:
@@ -145,6 +166,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     server: ServerConfig = field(default_factory=ServerConfig)
     feeds: tuple[OutputFeedConfig, ...] = ()
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)
 
     def interval_of(self, source: SourceConfig) -> float:
         return source.interval if source.interval is not None else self.schedule.interval
@@ -212,7 +234,9 @@ class _Validator:
 
     def config(self, raw: dict[str, Any]) -> Config:
         self._check_keys(
-            raw, {"storage", "publish", "schedule", "fetch", "sources", "server", "feeds"}, ""
+            raw,
+            {"storage", "publish", "schedule", "fetch", "sources", "server", "feeds", "monitor"},
+            "",
         )
         storage = self._table(raw, "storage")
         publish = self._table(raw, "publish")
@@ -244,6 +268,32 @@ class _Validator:
             sources=parsed_sources,
             server=self._server(self._table(raw, "server")),
             feeds=parsed_feeds,
+            monitor=self._monitor(self._table(raw, "monitor")),
+        )
+
+    def _monitor(self, table: Mapping[str, Any]) -> MonitorConfig:
+        defaults = MonitorConfig()
+        self._check_keys(table, set(defaults.__dataclass_fields__), "monitor")
+        steps = table.get("recheck", None)
+        recheck = defaults.recheck
+        if steps is not None:
+            if not isinstance(steps, list):
+                self._fail("monitor.recheck", f"must be a list of durations, got {steps!r}")
+            try:
+                recheck = tuple(parse_duration(step) for step in steps)
+            except ValueError as exc:
+                self._fail("monitor.recheck", str(exc))
+            if list(recheck) != sorted(set(recheck)):
+                self._fail("monitor.recheck", "durations must grow from one to the next")
+        budget = table.get("budget", defaults.budget)
+        if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
+            self._fail("monitor.budget", f"must be a non-negative integer, got {budget!r}")
+        return MonitorConfig(
+            recheck=recheck,
+            budget=budget,
+            confirm_after=self._duration(
+                table, "monitor", "confirm_after", defaults.confirm_after, allow_zero=True
+            ),
         )
 
     def _storage(self, table: Mapping[str, Any]) -> StorageConfig:
@@ -377,6 +427,26 @@ class _Validator:
             for key in _HTML_ONLY_KEYS:
                 if key in raw:
                     self._fail(f"{where}.{key}", 'only applies to type = "html" sources', index)
+        if kind != "watch":
+            for key in _WATCH_ONLY_KEYS:
+                if key in raw:
+                    self._fail(f"{where}.{key}", 'only applies to type = "watch" sources', index)
+        else:
+            for key in _NOT_ON_WATCH_KEYS:
+                if key in raw:
+                    self._fail(f"{where}.{key}", 'does not apply to type = "watch" sources', index)
+        ignore = raw.get("ignore", [])
+        if isinstance(ignore, str):
+            ignore = [ignore]
+        if not isinstance(ignore, list) or not all(isinstance(item, str) for item in ignore):
+            self._fail(f"{where}.ignore", "must be a list of regular expressions", index)
+        for position, pattern in enumerate(ignore):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self._fail(
+                    f"{where}.ignore", f"bad regular expression #{position + 1}: {exc}", index
+                )
         timezone = self._string(raw, where, "timezone", DEFAULT_TIMEZONE, index)
         try:
             zone(timezone)
@@ -407,6 +477,8 @@ class _Validator:
             allow_offsite=bool(self._bool(raw, where, "allow_offsite", False, index)),
             min_interval=self._duration(raw, where, "min_interval", None, index=index),
             max_interval=self._duration(raw, where, "max_interval", None, index=index),
+            select=self._optional_string(raw, where, "select", index),
+            ignore=tuple(ignore),
         )
 
     # -- typed getters ---------------------------------------------------------------------

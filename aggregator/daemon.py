@@ -265,7 +265,7 @@ class Daemon:
             changed = False
             try:
                 with Store(self.config.storage.database) as store:
-                    report = poll_guarded(source, store, self.fetcher)
+                    report = poll_guarded(source, store, self.fetcher, self.config.monitor)
                     self.metrics.record_poll(report)
                     changed = report.changed
                     state = store.schedule_state(name)

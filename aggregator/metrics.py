@@ -124,6 +124,7 @@ class _ArchiveCollector(Collector):
             ("articles", "Articles in the archive."),
             ("versions", "Article versions in the archive."),
             ("stories", "Stories (merged reposts) in the archive."),
+            ("events", "Change monitor events (edits, take-downs, returns, moves) recorded."),
         ):
             yield GaugeMetricFamily(f"aggregator_{name}", meaning, value=totals[name])
         failures = GaugeMetricFamily(

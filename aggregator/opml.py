@@ -170,13 +170,18 @@ def add_sources_to_config(config_path: Path, sources: Sequence[NewSource], origi
 
 
 def export_opml(sources: Sequence[SourceConfig], title: str) -> str:
-    """OPML 2.0 listing every source (html ones marked with the category /aggregator/html)."""
+    """OPML 2.0 listing every source (html ones marked with the category /aggregator/html).
+
+    Watched pages are left out: they are monitored pages, not subscriptions.
+    """
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
     ET.SubElement(head, "title").text = title
     ET.SubElement(head, "dateCreated").text = format_datetime(utc_now(), usegmt=True)
     body = ET.SubElement(opml, "body")
     for source in sources:
+        if source.type == "watch":
+            continue
         outline = ET.SubElement(
             body, "outline", type="rss", text=source.name, title=source.name, xmlUrl=source.url
         )

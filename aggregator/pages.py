@@ -49,7 +49,11 @@ def fetch_pages(
 
 
 def _page(hint: PageHint, source: SourceConfig, fetcher: Fetcher) -> Page:
-    result = fetcher.fetch(hint.url)
+    return read_page(hint, fetcher.fetch(hint.url), source)
+
+
+def read_page(hint: PageHint, result: FetchResult, source: SourceConfig) -> Page:
+    """The article of an already fetched page (a failed fetch is the Page's problem)."""
     if not result.ok:
         return Page(hint, result, None, f"article {hint.url}: {result.error}")
     record = normalize(

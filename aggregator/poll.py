@@ -5,7 +5,12 @@
     fetch the source (conditional GET) -> log the fetch
       -> read it: a feed's entries, or an html source's list pages and new article pages
       -> drop what the source's include / exclude filters reject (counted, never stored)
-      -> save new and changed articles -> remember the validators -> note the outcome
+      -> save new and changed articles -> remember the validators
+      -> recheck the stored articles that are due (the change monitor, within its budget;
+         also after a 304) -> note the outcome
+
+A `watch` source is one page: its watched part is compared with the stored version, and
+a 404 / 410 goes through the same take-down confirmation as an article's page.
 
 Problems never escape as exceptions: each becomes a one-line error naming the source, in
 the fetch log, the `sources` table and the returned `SourceReport`, and the next source
@@ -17,19 +22,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from aggregator.config import Config, SourceConfig
+from aggregator.config import Config, MonitorConfig, SourceConfig
+from aggregator.dates import to_iso, utc_now
 from aggregator.discover.feed import FeedError, parse_feed
-from aggregator.fetch import Fetcher, FetchResult
+from aggregator.fetch import Fetcher, FetchResult, Validators
 from aggregator.filters import ArticleFilter, filter_articles
 from aggregator.listwalk import walk_list
 from aggregator.models import Article
+from aggregator.monitor import plan
+from aggregator.monitor.decide import Answer, Origin, answer_of
+from aggregator.monitor.recheck import RecheckReport, check_of, recheck_source
+from aggregator.monitor.watch import WatchError, watched_part
 from aggregator.pages import Page, PageHint, fetch_pages, merge_feed_and_page
-from aggregator.store import Store
+from aggregator.store import CheckCounts, Store
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +60,12 @@ class SourceReport:
     dropped: int = 0  # entries the source's include / exclude filters rejected
     fetch_seconds: float | None = None  # how long fetching the source took
     retry_after: float | None = None  # seconds the server asked us to wait (429 / 503)
+    events: int = 0  # take-downs, returns and moves the change monitor recorded
+    rechecked: int = 0  # stored articles whose pages the change monitor fetched again
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.updated)
+        return bool(self.new or self.updated or self.events)
 
 
 class SourceError(Exception):
@@ -70,10 +82,20 @@ class _Found:
     # a page that failed today is tried again tomorrow rather than hidden behind a 304.
     complete: bool
     dropped: int = 0  # links the filters rejected before their page was fetched
+    # Articles whose content came from their page (the others' came from the feed).
+    from_pages: frozenset[str] = frozenset()
+    # The validators of the article pages read, kept once their articles are stored.
+    page_validators: Mapping[str, Validators] = field(default_factory=dict)
 
 
-def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceReport:
-    """Poll `source` once: fetch, read, store. Never raises for a bad source."""
+def poll_source(
+    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig | None = None
+) -> SourceReport:
+    """Poll `source` once: fetch, read, store, recheck. Never raises for a bad source.
+
+    `monitor` is the change monitor's configuration (its defaults when not given).
+    """
+    monitor = monitor or MonitorConfig()
     url = store.fetch_url(source)
     result = fetcher.fetch(url, store.validators_for(url))
     fetch_id = store.record_fetch(source.name, result)
@@ -81,9 +103,14 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
     if result.moved_to:
         log.info("source %s: moved permanently to %s", source.name, result.moved_to)
         store.move_source(source.name, result.moved_to)
+    if source.type == "watch":
+        return _poll_watch(source, store, result, fetch_id, monitor)
     if result.not_modified:
+        rechecked = _recheck(source, store, fetcher, monitor)
         store.record_poll(source.name, NOT_MODIFIED)
-        return SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took)
+        return _with_rechecks(
+            SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took), rechecked
+        )
     if result.error:
         return _failed(store, source, result.error, took, result.retry_after)
 
@@ -101,9 +128,15 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
     if dropped:
         store.note_fetch_dropped(fetch_id, dropped)
 
-    counts = store.save_articles(source.name, filtered.kept)
+    origins = {article_url: Origin.PAGE for article_url in found.from_pages}
+    first_check = plan.first_check(utc_now(), monitor.recheck)
+    counts = store.save_articles(source.name, filtered.kept, origins, to_iso(first_check))
+    for article in filtered.kept:
+        if article.url in found.page_validators:
+            store.remember_validators(article.url, found.page_validators[article.url])
     if found.complete:
         store.remember_validators(url, result.validators)
+    rechecked = _recheck(source, store, fetcher, monitor)
     store.record_poll(source.name, OK, "; ".join(found.problems) or None)
     log.info(
         "source %s: %d new, %d updated, %d unchanged, %d dropped by filters",
@@ -113,7 +146,7 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
         counts.unchanged,
         dropped,
     )
-    return SourceReport(
+    report = SourceReport(
         source.name,
         OK,
         counts.new,
@@ -122,6 +155,102 @@ def poll_source(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceR
         dropped=dropped,
         fetch_seconds=took,
     )
+    return _with_rechecks(report, rechecked)
+
+
+def _recheck(
+    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig
+) -> RecheckReport:
+    """The change monitor's rechecks of `source`'s stored articles that are due."""
+    rechecked = recheck_source(source, store, fetcher, monitor)
+    for problem in rechecked.problems:
+        log.warning("source %s: recheck: %s", source.name, problem)
+    if rechecked.checked:
+        counts = rechecked.counts
+        log.info(
+            "source %s: rechecked %d pages: %d edited, %d removed, %d restored, %d moved",
+            source.name,
+            rechecked.checked,
+            counts.edited,
+            counts.removed,
+            counts.restored,
+            counts.moved,
+        )
+    return rechecked
+
+
+def _with_rechecks(report: SourceReport, rechecked: RecheckReport) -> SourceReport:
+    return replace(
+        report,
+        updated=report.updated + rechecked.counts.edited,
+        events=report.events + rechecked.counts.events,
+        rechecked=rechecked.checked,
+    )
+
+
+def _poll_watch(
+    source: SourceConfig, store: Store, result: FetchResult, fetch_id: int, monitor: MonitorConfig
+) -> SourceReport:
+    """A watched page: its watched part compared with the stored one; take-downs confirmed.
+
+    The page is stored under its configured URL with a `#watch-<source>` fragment, so that
+    it never collides with an article stored from the same page, nor with another watch.
+    """
+    took = result.elapsed_ms / 1000
+    page_url = watched_url(source)
+    stored = store.monitored_article(page_url)
+    answer = answer_of(result.status, result.error)
+    if answer is Answer.NO_ANSWER:
+        error = result.error or f"HTTP {result.status}"
+        return _failed(store, source, error, took, result.retry_after)
+    content = None
+    if answer is Answer.PRESENT and not result.not_modified:
+        try:
+            part = watched_part(
+                result.content,
+                result.final_url or result.url,
+                content_type=result.content_type,
+                select=source.select,
+                ignore=source.ignore,
+            )
+        except WatchError as exc:
+            store.note_fetch_error(fetch_id, str(exc))
+            return _failed(store, source, str(exc), took)
+        content = Article(
+            url=page_url,
+            title=part.title or source.name,
+            body_text=part.text,
+            body_html=part.html,
+        )
+    new = 0
+    counts = CheckCounts()
+    if stored is None:
+        if content is not None:
+            new = store.save_articles(source.name, [content], {page_url: Origin.WATCH}).new
+    else:
+        check = check_of(
+            stored,
+            answer,
+            utc_now(),
+            replace(monitor, recheck=()),  # the source's own polls are its checks
+            result.error or f"HTTP {result.status}",
+            content=content,
+        )
+        counts = store.apply_checks([check])
+    if answer is Answer.GONE:
+        report = _failed(store, source, result.error or f"HTTP {result.status}", took)
+        return replace(report, events=counts.events)
+    store.remember_validators(result.url, result.validators)
+    status = NOT_MODIFIED if result.not_modified else OK
+    store.record_poll(source.name, status)
+    return SourceReport(
+        source.name, status, new, counts.edited, fetch_seconds=took, events=counts.events
+    )
+
+
+def watched_url(source: SourceConfig) -> str:
+    """The URL a watch source's page is stored under."""
+    return f"{source.url}#watch-{source.name}"
 
 
 def _read_feed(
@@ -158,7 +287,14 @@ def _read_feed(
         page_article = page.article if page else None
         articles.append(merge_feed_and_page(article, page_article) if page_article else article)
     problems = feed.problems + tuple(page.problem for page in pages.values() if page.problem)
-    return _Found(tuple(articles), problems, complete=len(problems) == len(feed.problems))
+    read = [page for page in pages.values() if page.article]
+    return _Found(
+        tuple(articles),
+        problems,
+        complete=len(problems) == len(feed.problems),
+        from_pages=frozenset(page.hint.url for page in read),
+        page_validators={page.hint.url: page.fetch.validators for page in read},
+    )
 
 
 def _read_list(
@@ -193,6 +329,8 @@ def _read_list(
         problems,
         complete=walk.complete and len(articles) == len(pages),
         dropped=len(walk.links) - len(links),
+        from_pages=frozenset(article.url for article in articles),
+        page_validators={page.hint.url: page.fetch.validators for page in pages if page.article},
     )
 
 
@@ -208,13 +346,15 @@ def _fetch_and_log(
     return pages
 
 
-def poll_guarded(source: SourceConfig, store: Store, fetcher: Fetcher) -> SourceReport:
+def poll_guarded(
+    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig | None = None
+) -> SourceReport:
     """`poll_source`, with a bug met on one source noted as its failure instead of raised.
 
     Used wherever many sources are polled, so one source's surprise stops nothing else.
     """
     try:
-        return poll_source(source, store, fetcher)
+        return poll_source(source, store, fetcher, monitor)
     except Exception as exc:
         log.exception("source %s: internal error", source.name)
         return _failed(store, source, f"internal error: {type(exc).__name__}: {exc}")
@@ -250,7 +390,7 @@ def poll_many(
     with Fetcher(config.fetch) as fetcher, _store_per_thread(config) as store_for_thread:
 
         def poll_in_thread(source: SourceConfig) -> SourceReport:
-            return poll_guarded(source, store_for_thread(), fetcher)
+            return poll_guarded(source, store_for_thread(), fetcher, config.monitor)
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.workers)) as pool:
             futures = [pool.submit(poll_in_thread, source) for source in sources]

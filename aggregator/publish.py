@@ -1,5 +1,6 @@
-"""Writing the Atom feeds: one combined `feed.atom`, one `<source>.atom` per source, and one
-`<name>.atom` per extra output feed (`[[feeds]]`: some sources' articles, filtered).
+"""Writing the Atom feeds: one combined `feed.atom`, one `<source>.atom` per source, one
+`<name>.atom` per extra output feed (`[[feeds]]`: some sources' articles, filtered), and
+`changes.atom`, the change monitor's feed (one entry per edit, take-down, return or move).
 
 Feeds are Atom 1.0 (RFC 4287) written by feedgen and meant to pass the W3C Feed
 Validator with no warnings: every id is a stable URI fixed when the article was first
@@ -14,6 +15,7 @@ Per-source and extra feeds are served at `feeds/<name>.atom` under `publish.base
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from collections.abc import Sequence
@@ -31,11 +33,15 @@ from aggregator.changes import paragraphs
 from aggregator.config import Config
 from aggregator.dates import utc_now
 from aggregator.filters import ArticleFilter
+from aggregator.monitor.decide import Origin
+from aggregator.monitor.diffs import VersionFields, change_html, field_changes
 from aggregator.sanitize import paragraphs_to_html
-from aggregator.store import RelatedLink, Store, StoredArticle
+from aggregator.store import ChangeEvent, RelatedLink, Store, StoredArticle, StoredVersion
+from aggregator.store.monitor import EDITED, MOVED, REMOVED, RESTORED
 from aggregator.urls import site_of
 
 COMBINED_FEED = "feed.atom"
+CHANGES_FEED = "changes.atom"
 FEEDS_PATH = "feeds/"  # where per-source and extra feeds live under publish.base_url
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _TAG_DATE = "2026"  # the year our tag: URIs were minted; never change it
@@ -132,6 +138,18 @@ def publish_all(config: Config, store: Store) -> list[Path]:
                 ),
             )
         )
+    written.append(
+        write_feed(
+            directory / CHANGES_FEED,
+            render_changes(
+                feed_id=feed_id(config, CHANGES_FEED),
+                title=f"{config.publish.title}: changes",
+                self_url=config.publish.base_url + CHANGES_FEED,
+                alternate_url=config.publish.base_url,
+                changes=store.change_events(limit=limit),
+            ),
+        )
+    )
     return written
 
 
@@ -154,13 +172,7 @@ def render_feed(
     items: Sequence[FeedItem],
 ) -> bytes:
     """The Atom document of `items` (already newest first)."""
-    generator = FeedGenerator()
-    generator.register_extension("aggregator", _FeedExtras, _EntryExtras, rss=False)
-    generator.id(feed_id)
-    generator.title(title)
-    generator.link(href=self_url, rel="self", type="application/atom+xml")
-    generator.link(href=alternate_url, rel="alternate", type="text/html")
-    generator.generator("aggregator", version=__version__)
+    generator = _generator(feed_id, title, self_url, alternate_url)
     newest = None
     # feedgen prepends each new entry; adding oldest first leaves the newest on top.
     for item in reversed(items):
@@ -169,6 +181,107 @@ def render_feed(
         newest = updated if newest is None or updated > newest else newest
     generator.updated(newest or utc_now())
     return generator.atom_str(pretty=True)
+
+
+def render_changes(
+    *,
+    feed_id: str,
+    title: str,
+    self_url: str,
+    alternate_url: str,
+    changes: Sequence[ChangeEvent],
+) -> bytes:
+    """The change monitor's Atom document: one entry per event (already newest first).
+
+    Each entry has the event's own id, links to the article, and says what happened: an
+    edit's changed fields and paragraphs (<del> / <ins>), a take-down's or a return's
+    HTTP answer, a move's old and new URL.
+    """
+    generator = _generator(feed_id, title, self_url, alternate_url)
+    newest = None
+    for change in reversed(changes):
+        entry = generator.add_entry()
+        at = datetime.fromisoformat(change.event.at)
+        article = change.article.article
+        entry.id(change.event.entry_id)
+        entry.title(_change_title(change))
+        entry.aggregator.links.append(
+            {"href": article.url, "rel": "alternate", "type": "text/html"}
+        )
+        entry.published(at)
+        entry.updated(at)
+        for name in _authors(change.article):
+            entry.author({"name": name})
+        entry.content(_change_html(change), type="html")
+        entry.aggregator.language = article.language
+        newest = at if newest is None or at > newest else newest
+    generator.updated(newest or utc_now())
+    return generator.atom_str(pretty=True)
+
+
+def _generator(feed_id: str, title: str, self_url: str, alternate_url: str) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.register_extension("aggregator", _FeedExtras, _EntryExtras, rss=False)
+    generator.id(feed_id)
+    generator.title(title)
+    generator.link(href=self_url, rel="self", type="application/atom+xml")
+    generator.link(href=alternate_url, rel="alternate", type="text/html")
+    generator.generator("aggregator", version=__version__)
+    return generator
+
+
+def _change_title(change: ChangeEvent) -> str:
+    event = change.event
+    title = change.version.title if change.version else change.article.article.title
+    if event.kind == EDITED:
+        verb = "Changed" if change.content_origin == Origin.WATCH else "Edited"
+        return f"{verb} (version {event.version}): {title}"
+    labels = {REMOVED: "Removed", RESTORED: "Restored", MOVED: "Moved"}
+    return f"{labels.get(event.kind, event.kind.capitalize())}: {title}"
+
+
+def _change_html(change: ChangeEvent) -> str:
+    """What happened, as escaped HTML."""
+    event, stored = change.event, change.article
+    link = _link(stored.article.url)
+    if event.kind == EDITED and change.version is not None:
+        fields = (
+            field_changes(_fields(change.previous), _fields(change.version))
+            if change.previous
+            else []
+        )
+        body = change_html(change.version.diff, fields) or "<p>(no visible difference)</p>"
+        return f"{body}<p>Version {event.version} of {link}.</p>"
+    answer = html.escape(event.detail or "no answer", quote=False)
+    if event.kind == REMOVED:
+        return (
+            f"<p>{link} is gone: it answered {answer} on two checks. The archive keeps its "
+            f"last version ({event.version}).</p>"
+        )
+    if event.kind == RESTORED:
+        return f"<p>{link} is back: it answered {answer}.</p>"
+    if event.kind == MOVED:
+        old = _link(event.detail) if event.detail else "its old address"
+        return f"<p>Moved permanently from {old} to {link}.</p>"
+    return f"<p>{html.escape(event.kind, quote=False)}: {link}</p>"
+
+
+def _fields(version: StoredVersion | None) -> VersionFields:
+    if version is None:
+        return VersionFields("")
+    return VersionFields(version.title, version.source_outlet, version.authors)
+
+
+def _link(url: str) -> str:
+    escaped = html.escape(url)
+    return f'<a href="{escaped}">{escaped}</a>'
+
+
+def _authors(stored: StoredArticle) -> tuple[str, ...]:
+    """An entry must name an author; when the article credits nobody, name its outlet,
+    else the site, else our source."""
+    article = stored.article
+    return article.authors or (article.source_outlet or article.publisher or stored.source,)
 
 
 def _fill_entry(entry: FeedEntry, item: FeedItem) -> datetime:
@@ -198,10 +311,7 @@ def _fill_entry(entry: FeedEntry, item: FeedItem) -> datetime:
     if published:
         entry.published(published)
     entry.updated(updated)
-    # An entry must name an author; when the article credits nobody, name its outlet,
-    # else the site, else our source.
-    fallback = article.source_outlet or article.publisher or stored.source
-    for name in article.authors or (fallback,):
+    for name in _authors(stored):
         entry.author({"name": name})
     content = _content_html(stored)
     if content:

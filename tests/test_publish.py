@@ -47,6 +47,7 @@ def polled(httpserver: HTTPServer, make_config) -> Config:
 def test_every_feed_validates(polled: Config) -> None:
     files = sorted(polled.publish.directory.glob("*.atom"))
     assert [file.name for file in files] == [
+        "changes.atom",
         "county.atom",
         "feed.atom",
         "gov.atom",

@@ -142,8 +142,12 @@ def test_source_output_and_changes_feeds(served: Served) -> None:
     assert "全省会议召开" not in weather.text
     assert served.client.get("/feeds/nope.atom").status_code == 404
     assert served.client.get("/feeds/../aggregator.db").status_code == 404
-    assert served.client.get("/changes.atom").status_code == 404  # not written yet
-    served.feed_file("changes.atom").write_bytes(served.feed_file().read_bytes())
+    changes = served.feed_file("changes.atom")
+    published = changes.read_bytes()  # written by every publish, empty or not
+    assert served.client.get("/changes.atom").content == published
+    changes.unlink()
+    assert served.client.get("/changes.atom").status_code == 404  # none written
+    changes.write_bytes(published)
     assert served.client.get("/changes.atom").status_code == 200
     index = served.client.get("/")
     assert index.status_code == 200

@@ -4,14 +4,14 @@ One `Store` is one SQLite connection, used by one thread. Writes that belong tog
 (all articles of one poll of one source) happen in one `BEGIN IMMEDIATE` transaction, so
 a crash or a kill leaves either all of them or none, and an article already stored is
 never lost: a changed article gets a new row in `article_versions` before its latest
-state is updated.
+state is updated, and an event in `article_events` (what changes.atom shows).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -25,11 +25,13 @@ from aggregator.config import SourceConfig
 from aggregator.dates import to_iso, utc_now
 from aggregator.fetch import FetchResult, Validators
 from aggregator.models import Article, Credit, Image
-from aggregator.store import stories
+from aggregator.monitor.decide import Availability, Check, Origin
+from aggregator.store import monitor, stories
+from aggregator.store.monitor import ArticleEvent, StoredVersion
 from aggregator.store.reposts import RepostIndex
 from aggregator.store.schema import ensure_schema
 from aggregator.store.search import index_terms, match_expression
-from aggregator.urls import stable_id
+from aggregator.urls import canonical_url, stable_id
 
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -41,6 +43,21 @@ class SaveCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    """What applying the change monitor's checks recorded."""
+
+    edited: int = 0
+    removed: int = 0
+    restored: int = 0
+    moved: int = 0
+
+    @property
+    def events(self) -> int:
+        """Take-downs, returns and moves (edits are counted as updates)."""
+        return self.removed + self.restored + self.moved
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,38 @@ class StoredArticle:
     changed_at: str | None
     removed_at: str | None
     version: int
+
+
+@dataclass(frozen=True)
+class MonitoredArticle:
+    """A stored article with what the change monitor knows of it."""
+
+    stored: StoredArticle
+    content_origin: str  # feed | page | watch (see aggregator.monitor.decide.Origin)
+    missing_since: str | None
+    next_check: str | None
+    checked_at: str | None
+
+
+@dataclass(frozen=True)
+class ArticleHistory:
+    """Everything recorded of one article, for `aggregator history`."""
+
+    article: MonitoredArticle
+    versions: list[StoredVersion]
+    events: list[ArticleEvent]
+    aliases: list[str]  # URLs it had before it moved
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One entry of changes.atom: an event, its article, and for an edit the two versions."""
+
+    event: ArticleEvent
+    article: StoredArticle
+    content_origin: str
+    version: StoredVersion | None = None  # edited: the version the edit made
+    previous: StoredVersion | None = None  # edited: the one before
 
 
 @dataclass(frozen=True)
@@ -141,6 +190,10 @@ class Store:
             with self.transaction():
                 for article_id in unfiled[start : start + 500]:
                     stories.file_new_article(self.db, self.reposts, article_id, now)
+        if unfiled:  # taken-down articles keep their stories but leave the index again
+            with self.transaction():
+                for article_id in stories.removed_articles(self.db):
+                    self.reposts.remove(article_id)
 
     # -- sources -------------------------------------------------------------------------
 
@@ -289,52 +342,106 @@ class Store:
     # -- articles ------------------------------------------------------------------------
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """Which of `urls` are already in the archive."""
+        """Which of `urls` are already in the archive (an article moved away counts)."""
         wanted = list(urls)
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
+            marks = _placeholders(chunk)
             rows = self.db.execute(
-                f"SELECT url FROM articles WHERE url IN ({_placeholders(chunk)})", chunk
+                f"SELECT url FROM articles WHERE url IN ({marks}) "
+                f"UNION SELECT url FROM article_aliases WHERE url IN ({marks})",
+                chunk + chunk,
             )
             found.update(row[0] for row in rows)
         return found
 
-    def save_articles(self, source: str, articles: Sequence[Article]) -> SaveCounts:
+    def save_articles(
+        self,
+        source: str,
+        articles: Sequence[Article],
+        origins: Mapping[str, str] | None = None,
+        next_check: str | None = None,
+    ) -> SaveCounts:
         """Insert new articles and record changed ones, all in one transaction.
 
+        `origins` says, by URL, where each article's content came from ("feed" when not
+        given; see `aggregator.monitor.decide.Origin`); content is compared only with
+        content of the same origin, since a feed's text and the page's normalized text of
+        one article differ without any edit. `next_check` is when the change monitor
+        first checks the new articles again (None: never).
+
         Unchanged articles write nothing. A changed article keeps every earlier version in
-        `article_versions`; its row in `articles` shows the latest.
+        `article_versions` and gets an `edited` event; its row in `articles` shows the
+        latest. An article is found by its URL or by a URL it had before it moved.
         """
         now = to_iso(utc_now())
         new = updated = unchanged = 0
         with self.transaction():
             for article in _unique_by_url(articles):
+                origin = (origins or {}).get(article.url, Origin.FEED)
                 digest = content_hash(article)
-                row = self.db.execute(
-                    "SELECT id, content_hash, version, body_text FROM articles WHERE url = ?",
-                    [article.url],
-                ).fetchone()
-                change = classify(row[1] if row else None, digest)
+                row = self._content_row(monitor.article_id_for_url(self.db, article.url))
+                if row is not None and row["content_origin"] != origin:
+                    unchanged += 1
+                    continue
+                change = classify(row["content_hash"] if row else None, digest)
                 if change is Change.NEW:
-                    article_id = self._insert_article(source, article, digest, now)
-                    self._insert_version(article_id, 1, article, digest, now, diff=None)
-                    stories.file_new_article(self.db, self.reposts, article_id, now)
+                    self._insert_new(source, article, digest, origin, next_check, now)
                     new += 1
                 elif change is Change.CHANGED:
-                    article_id, _, version, old_body = row
-                    diff = paragraph_diff(old_body, article.body_text)
-                    self._insert_version(article_id, version + 1, article, digest, now, diff)
-                    self._update_article(article_id, article, digest, version + 1, now)
-                    stories.article_text_changed(
-                        self.db, self.reposts, article_id, article.body_text, now
-                    )
+                    assert row is not None
+                    self._record_edit(row, article, digest, now)
                     updated += 1
                 else:
                     unchanged += 1
         return SaveCounts(new=new, updated=updated, unchanged=unchanged)
 
-    def _insert_article(self, source: str, article: Article, digest: str, now: str) -> int:
+    def _insert_new(
+        self,
+        source: str,
+        article: Article,
+        digest: str,
+        origin: str,
+        next_check: str | None,
+        now: str,
+    ) -> None:
+        article_id = self._insert_article(source, article, digest, now, origin, next_check)
+        self._insert_version(article_id, 1, article, digest, now, diff=None)
+        if origin != Origin.WATCH:  # a watched page is no article: it joins no story
+            stories.file_new_article(self.db, self.reposts, article_id, now)
+
+    def _content_row(self, article_id: int | None) -> dict[str, Any] | None:
+        if article_id is None:
+            return None
+        cursor = self.db.execute(
+            """
+            SELECT id, url, content_hash, version, body_text, content_origin, removed_at
+            FROM articles WHERE id = ?
+            """,
+            [article_id],
+        )
+        return next(_dict_rows(cursor), None)
+
+    def _record_edit(self, row: dict[str, Any], article: Article, digest: str, now: str) -> None:
+        """A new version of a stored article (`row`), and its `edited` event."""
+        article_id, version = row["id"], row["version"] + 1
+        diff = paragraph_diff(row["body_text"], article.body_text)
+        self._insert_version(article_id, version, article, digest, now, diff)
+        self._update_article(article_id, article, digest, version, now)
+        if row["content_origin"] != Origin.WATCH:
+            stories.article_text_changed(self.db, self.reposts, article_id, article.body_text, now)
+        monitor.record_event(self.db, article_id, monitor.EDITED, now, version)
+
+    def _insert_article(
+        self,
+        source: str,
+        article: Article,
+        digest: str,
+        now: str,
+        origin: str,
+        next_check: str | None,
+    ) -> int:
         values = _article_columns(article)
         values.update(
             source=source,
@@ -344,6 +451,8 @@ class Store:
             content_hash=digest,
             first_seen=now,
             last_seen=now,
+            content_origin=str(origin),
+            next_check=next_check,
         )
         columns = ", ".join(values)
         cursor = self.db.execute(
@@ -392,22 +501,153 @@ class Store:
             ],
         )
 
-    def feed_articles(self, source: str | None = None, limit: int = 200) -> list[StoredArticle]:
-        """The newest articles (of one source, or all), newest first, for a feed."""
-        where, parameters = ("WHERE source = ?", [source]) if source else ("", [])
+    # -- the change monitor ----------------------------------------------------------------
+
+    def due_rechecks(self, source: str, now: datetime, limit: int) -> list[MonitoredArticle]:
+        """Articles of `source` whose next check is due at `now`: at most `limit`.
+
+        Confirmations of missing pages come first, then the oldest due.
+        """
         cursor = self.db.execute(
-            f"SELECT * FROM articles {where} ORDER BY sort_time DESC, id DESC LIMIT ?",
+            """
+            SELECT * FROM articles
+            WHERE source = ? AND next_check IS NOT NULL AND next_check <= ?
+            ORDER BY missing_since IS NULL, next_check, id
+            LIMIT ?
+            """,
+            [source, to_iso(now.astimezone(UTC)), limit],
+        )
+        return [_monitored(row) for row in _dict_rows(cursor)]
+
+    def monitored_article(self, url: str) -> MonitoredArticle | None:
+        """The article at `url` (or that moved away from it), with its monitor state."""
+        article_id = monitor.article_id_for_url(self.db, url)
+        if article_id is None:
+            return None
+        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        return _monitored(next(_dict_rows(cursor)))
+
+    def apply_checks(self, checks: Sequence[Check]) -> CheckCounts:
+        """Record what the change monitor's checks found, all in one transaction.
+
+        A move re-homes the article (its old URL becomes an alias), a confirmed take-down
+        or a return is recorded and updates the repost index and the story, a changed page
+        makes a new version; each of these is an event. Every check notes when the page
+        is checked next.
+        """
+        edited = removed = restored = moved = 0
+        with self.transaction():
+            for check in checks:
+                row = self._content_row(check.article_id)
+                if row is None:  # gone from the archive since the check was planned
+                    continue
+                at = check.checked_at
+                watched = row["content_origin"] == Origin.WATCH
+                if check.moved_to and check.moved_to != row["url"]:
+                    monitor.move_article(self.db, row["id"], row["url"], check.moved_to, at)
+                    monitor.record_event(
+                        self.db, row["id"], monitor.MOVED, at, row["version"], row["url"]
+                    )
+                    moved += 1
+                state = check.availability
+                if state is Availability.MISSING:
+                    self.db.execute(
+                        "UPDATE articles SET missing_since = coalesce(missing_since, ?) "
+                        "WHERE id = ?",
+                        [at, row["id"]],
+                    )
+                elif state is Availability.REMOVED:
+                    monitor.mark_removed(self.db, self.reposts, row["id"], at)
+                    monitor.record_event(
+                        self.db, row["id"], monitor.REMOVED, at, row["version"], check.detail
+                    )
+                    removed += 1
+                elif state is Availability.RESTORED:
+                    monitor.mark_restored(self.db, self.reposts, row["id"], at, watched)
+                    monitor.record_event(
+                        self.db, row["id"], monitor.RESTORED, at, row["version"], check.detail
+                    )
+                    row["removed_at"] = None
+                    restored += 1
+                elif state is Availability.AVAILABLE:
+                    self.db.execute(
+                        "UPDATE articles SET missing_since = NULL WHERE id = ?", [row["id"]]
+                    )
+                if check.content is not None:
+                    digest = content_hash(check.content)
+                    if classify(row["content_hash"], digest) is Change.CHANGED:
+                        self._record_edit(row, check.content, digest, at)
+                        edited += 1
+                self.db.execute(
+                    "UPDATE articles SET checked_at = ?, next_check = ? WHERE id = ?",
+                    [at, check.next_check, row["id"]],
+                )
+        return CheckCounts(edited=edited, removed=removed, restored=restored, moved=moved)
+
+    def article_history(self, key: str) -> ArticleHistory | None:
+        """An article by id or URL (a URL it had before it moved works too), all recorded."""
+        article_id = int(key) if key.strip().isdigit() else None
+        if article_id is None:
+            article_id = monitor.article_id_for_url(self.db, key.strip())
+            if article_id is None:
+                article_id = monitor.article_id_for_url(self.db, canonical_url(key))
+        if article_id is None:
+            return None
+        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        row = next(_dict_rows(cursor), None)
+        if row is None:
+            return None
+        return ArticleHistory(
+            article=_monitored(row),
+            versions=monitor.versions(self.db, article_id),
+            events=monitor.events_of(self.db, article_id),
+            aliases=monitor.aliases(self.db, article_id),
+        )
+
+    def change_events(self, limit: int = 200) -> list[ChangeEvent]:
+        """The latest events, newest first, each with its article (and versions, for edits)."""
+        found: list[ChangeEvent] = []
+        articles: dict[int, MonitoredArticle] = {}
+        for event in monitor.latest_events(self.db, limit):
+            if event.article_id not in articles:
+                cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [event.article_id])
+                articles[event.article_id] = _monitored(next(_dict_rows(cursor)))
+            article = articles[event.article_id]
+            current = previous = None
+            if event.kind == monitor.EDITED and event.version:
+                current = monitor.version(self.db, event.article_id, event.version)
+                previous = monitor.version(self.db, event.article_id, event.version - 1)
+            found.append(
+                ChangeEvent(event, article.stored, article.content_origin, current, previous)
+            )
+        return found
+
+    def feed_articles(self, source: str | None = None, limit: int = 200) -> list[StoredArticle]:
+        """The newest articles (of one source, or all), newest first, for a feed.
+
+        Articles taken down are left out (changes.atom tells of their removal).
+        """
+        where, parameters = ("AND source = ?", [source]) if source else ("", [])
+        cursor = self.db.execute(
+            f"""
+            SELECT * FROM articles WHERE removed_at IS NULL {where}
+            ORDER BY sort_time DESC, id DESC LIMIT ?
+            """,
             [*parameters, limit],
         )
         return [_stored_article(row) for row in _dict_rows(cursor)]
 
     def feed_stories(self, limit: int = 200) -> list[FeedStory]:
-        """The newest stories, newest first, each with its original and its copies."""
+        """The newest stories, newest first, each with its original and its copies.
+
+        Copies taken down are left out, and so are stories whose every article was.
+        """
         cursor = self.db.execute(
             """
             SELECT articles.*, stories.id AS story_key, stories.entry_id AS story_entry_id,
                    stories.updated AS story_updated
             FROM stories JOIN articles ON articles.id = stories.canonical_article_id
+            WHERE articles.removed_at IS NULL
             ORDER BY stories.sort_time DESC, stories.id DESC LIMIT ?
             """,
             [limit],
@@ -423,6 +663,7 @@ class Store:
                 FROM articles JOIN stories ON stories.id = articles.story_id
                 WHERE articles.story_id IN ({_placeholders(chunk)})
                   AND articles.id != stories.canonical_article_id
+                  AND articles.removed_at IS NULL
                 ORDER BY articles.sort_time, articles.id
                 """,
                 chunk,
@@ -450,11 +691,20 @@ class Store:
     def iter_feed_articles(self, sources: Sequence[str] = ()) -> Iterator[StoredArticle]:
         """Articles of `sources` (every source when empty), newest first, read as needed.
 
-        For filtered feeds, which read only as far as they need to fill themselves.
+        For filtered feeds, which read only as far as they need to fill themselves. Articles
+        taken down are left out, and so are watched pages unless their source is named.
         """
-        where = f"WHERE source IN ({_placeholders(sources)})" if sources else ""
+        where = (
+            f"source IN ({_placeholders(sources)})"
+            if sources
+            else f"content_origin != '{Origin.WATCH}'"
+        )
         cursor = self.db.execute(
-            f"SELECT * FROM articles {where} ORDER BY sort_time DESC, id DESC", list(sources)
+            f"""
+            SELECT * FROM articles WHERE removed_at IS NULL AND {where}
+            ORDER BY sort_time DESC, id DESC
+            """,
+            list(sources),
         )
         for row in _dict_rows(cursor):
             yield _stored_article(row)
@@ -464,6 +714,7 @@ class Store:
         return {
             "articles": self.count("articles"),
             "versions": self.count("article_versions"),
+            "events": self.count("article_events"),
             "stories": self.count("stories"),
         }
 
@@ -537,6 +788,16 @@ def _stored_article(row: dict[str, Any]) -> StoredArticle:
         changed_at=row["changed_at"],
         removed_at=row["removed_at"],
         version=row["version"],
+    )
+
+
+def _monitored(row: dict[str, Any]) -> MonitoredArticle:
+    return MonitoredArticle(
+        stored=_stored_article(row),
+        content_origin=row["content_origin"],
+        missing_since=row["missing_since"],
+        next_check=row["next_check"],
+        checked_at=row["checked_at"],
     )
 
 

@@ -16,14 +16,14 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TABLES = """
 CREATE TABLE sources (
     name TEXT PRIMARY KEY,
     url TEXT NOT NULL,              -- where it is fetched now (follows permanent redirects)
     config_url TEXT NOT NULL,       -- as written in config.toml
-    type TEXT NOT NULL,             -- feed | html
+    type TEXT NOT NULL,             -- feed | html | watch
     enabled INTEGER NOT NULL DEFAULT 1,
     added TEXT NOT NULL,
     last_polled TEXT,
@@ -42,10 +42,10 @@ CREATE TABLE http_cache (           -- validators for conditional GET, per URL
     fetched TEXT NOT NULL
 );
 
-CREATE TABLE articles (
+CREATE TABLE articles (            -- and watched pages (content_origin 'watch')
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL REFERENCES sources(name),
-    url TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL UNIQUE,       -- where it is now (earlier URLs: article_aliases)
     entry_id TEXT NOT NULL UNIQUE,  -- the Atom id, fixed when first seen
     guid TEXT,
     title TEXT NOT NULL,
@@ -67,14 +67,19 @@ CREATE TABLE articles (
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
     changed_at TEXT,                -- when the latest version was recorded, if ever edited
-    removed_at TEXT,
+    removed_at TEXT,                -- taken down: first found gone, confirmed by a later check
     title_terms TEXT,               -- title and body as indexed for search (CJK bigrams)
     body_terms TEXT,
     story_id INTEGER REFERENCES stories(id),   -- every article has one, alone or shared
     story_match TEXT,               -- how it joined: original | repost | excerpt
-    story_similarity REAL           -- share of the shorter text found in the longer
+    story_similarity REAL,          -- share of the shorter text found in the longer
+    content_origin TEXT NOT NULL DEFAULT 'feed',  -- feed | page | watch: whence the content
+    checked_at TEXT,                -- the change monitor's last check of its page
+    next_check TEXT,                -- its next one (UTC); NULL: no more
+    missing_since TEXT              -- a 404 / 410 not confirmed yet (or not over yet)
 );
 CREATE INDEX articles_sort_time ON articles (sort_time);
+CREATE INDEX articles_next_check ON articles (source, next_check);
 CREATE INDEX articles_source_sort_time ON articles (source, sort_time);
 CREATE INDEX articles_story ON articles (story_id);
 
@@ -102,6 +107,25 @@ CREATE TABLE article_versions (
     diff TEXT,                      -- against the previous version, paragraph by paragraph
     UNIQUE (article_id, version)
 );
+
+CREATE TABLE article_events (      -- what the change monitor saw happen: changes.atom
+    id INTEGER PRIMARY KEY,
+    entry_id TEXT NOT NULL UNIQUE,  -- its Atom id in changes.atom
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    kind TEXT NOT NULL,             -- edited | removed | restored | moved
+    at TEXT NOT NULL,
+    version INTEGER,                -- the article's version after the event
+    detail TEXT                     -- removed / restored: the HTTP answer; moved: the old URL
+);
+CREATE INDEX article_events_at ON article_events (at);
+CREATE INDEX article_events_article ON article_events (article_id);
+
+CREATE TABLE article_aliases (     -- earlier URLs of articles that moved (301 to the same article)
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    moved_at TEXT NOT NULL
+);
+CREATE INDEX article_aliases_article ON article_aliases (article_id);
 
 CREATE TABLE fetches (
     id INTEGER PRIMARY KEY,
@@ -181,9 +205,42 @@ def _add_daemon_state(db: sqlite_utils.Database) -> None:
     db.execute(_SOURCE_STATUS_VIEW)
 
 
+def _add_monitor(db: sqlite_utils.Database) -> None:
+    """3 -> 4: the change monitor: content origin and check state, events, aliases.
+
+    Articles of html sources came from their pages; all others are taken to have come from
+    their feed (a page-completed feed entry cannot be told apart any more), which only
+    means their rechecks look for take-downs and moves, not edits. Existing articles get
+    no next check: their first days, when rechecks matter, are mostly over.
+    """
+    for column in (
+        "content_origin TEXT NOT NULL DEFAULT 'feed'",
+        "checked_at TEXT",
+        "next_check TEXT",
+        "missing_since TEXT",
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column}")
+    db.execute(
+        "UPDATE articles SET content_origin = 'page' "
+        "WHERE source IN (SELECT name FROM sources WHERE type = 'html')"
+    )
+    for statement in _TABLES.split(";\n"):
+        if statement.strip().startswith(
+            (
+                "CREATE INDEX articles_next_check",
+                "CREATE TABLE article_events",
+                "CREATE INDEX article_events_",
+                "CREATE TABLE article_aliases",
+                "CREATE INDEX article_aliases_",
+            )
+        ):
+            db.execute(statement)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _add_stories,
     2: _add_daemon_state,
+    3: _add_monitor,
 }
 
 

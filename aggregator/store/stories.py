@@ -89,16 +89,28 @@ def file_new_article(
 def article_text_changed(
     db: sqlite_utils.Database, index: RepostIndex, article_id: int, text: str | None, now: str
 ) -> None:
-    """Re-index an edited article; its story stays, and is marked updated if it leads it."""
-    index.add(article_id, text)
+    """Re-index an edited article; its story stays, and is marked updated if it leads it.
+
+    A removed article stays out of the index until it returns.
+    """
+    if not _is_removed(db, article_id):
+        index.add(article_id, text)
     db.execute("UPDATE stories SET updated = ? WHERE canonical_article_id = ?", [now, article_id])
 
 
 def refresh_story(db: sqlite_utils.Database, story_id: int, now: str) -> None:
-    """Recompute a story's canonical article, size and first publication."""
-    ids = [row[0] for row in db.execute("SELECT id FROM articles WHERE story_id = ?", [story_id])]
+    """Recompute a story's canonical article, size and first publication.
+
+    The canonical article is chosen among the members not taken down (among all of them
+    when every one is), so a story whose original was removed is led by a copy.
+    """
+    rows = db.execute(
+        "SELECT id, removed_at IS NULL FROM articles WHERE story_id = ?", [story_id]
+    ).fetchall()
+    ids = [row[0] for row in rows]
+    live = {row[0] for row in rows if row[1]}
     members = _facts(db, ids, with_text=False)
-    canonical = choose_canonical(members)
+    canonical = choose_canonical([m for m in members if m.id in live] or members)
     published = [m.published for m in members if m.published]
     first_published = min(published, key=_utc) if published else None
     first_seen = min(m.first_seen for m in members)
@@ -123,11 +135,20 @@ def refresh_story(db: sqlite_utils.Database, story_id: int, now: str) -> None:
     )
 
 
+def removed_articles(db: sqlite_utils.Database) -> list[int]:
+    """Articles taken down (the repost index must not hold them)."""
+    return [row[0] for row in db.execute("SELECT id FROM articles WHERE removed_at IS NOT NULL")]
+
+
 def unfiled_articles(db: sqlite_utils.Database) -> list[int]:
-    """Articles without a story (from before stories existed), oldest first."""
-    return [
-        row[0] for row in db.execute("SELECT id FROM articles WHERE story_id IS NULL ORDER BY id")
-    ]
+    """Articles without a story (from before stories existed), oldest first.
+
+    Watched pages are not articles: they never join a story.
+    """
+    rows = db.execute(
+        "SELECT id FROM articles WHERE story_id IS NULL AND content_origin != 'watch' ORDER BY id"
+    )
+    return [row[0] for row in rows]
 
 
 def clear_stories(db: sqlite_utils.Database) -> None:
@@ -165,6 +186,11 @@ def story_members(db: sqlite_utils.Database, story_id: int) -> list[StoryMember]
         [story_id],
     )
     return [StoryMember(*row[:-1], canonical=bool(row[-1])) for row in rows]
+
+
+def _is_removed(db: sqlite_utils.Database, article_id: int) -> bool:
+    row = db.execute("SELECT removed_at FROM articles WHERE id = ?", [article_id]).fetchone()
+    return bool(row and row[0])
 
 
 def _new_story(db: sqlite_utils.Database, article_id: int, now: str) -> int:

@@ -123,6 +123,14 @@ class ArticleSite(Site):
             self._articles[article_id].deleted = False
             self._touch(article_id)
 
+    def move(self, article_id: str, new_path: str, status: int = 301) -> None:
+        """The article now lives at `new_path`; its old path redirects there."""
+        with self.lock:
+            old_path = self._articles[article_id].path
+            self._articles[article_id].path = new_path
+            self._touch(article_id)
+        self.redirect(old_path, new_path, status)
+
     def add_article(
         self,
         title: str,

@@ -87,6 +87,7 @@ class Site:
         self.errors: list[BaseException] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._redirects: dict[str, tuple[int, str]] = {}
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -152,6 +153,20 @@ class Site:
 
     # -- answering -----------------------------------------------------------------------
 
+    def redirect(self, path: str, location: str, status: int = 301) -> None:
+        """Answer `path` with a redirect to `location` (a path here, or a URL) from now on."""
+        with self.lock:
+            self._redirects[path] = (status, location)
+
+    def redirected(self, request: Request) -> Response | None:
+        with self.lock:
+            found = self._redirects.get(request.path)
+        if found is None:
+            return None
+        status, location = found
+        target = self.url(location) if location.startswith("/") else location
+        return Response(status, [("Location", target), ("Content-Type", "text/html")], b"")
+
     def handle(self, request: Request) -> Response:
         """Answer one request; subclasses route on `request.path`."""
         return not_found()
@@ -188,7 +203,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, headers, body)
         site = self.served_site
         try:
-            response = site.handle(request)
+            response = site.redirected(request) or site.handle(request)
         except Exception as exc:  # a fixture bug must show in the test, not hang it
             site.errors.append(exc)
             response = Response(500, [("Content-Type", "text/plain")], b"fixture error")
