@@ -12,8 +12,9 @@ follow each other as in a long-running daemon:
 
 - ``first``: every source new (20 entries each stored);
 - ``304``: a re-poll, nothing changed, the server answers 304 to the conditional GET;
-- ``200``: a re-poll, nothing changed, but the server sends no validators (many portals
-  send none), so every page comes back whole and is read again.
+- ``200`` (with ``--unchanged-200``; always in ``--scaling``): a re-poll, nothing changed,
+  but the server sends no validators (many portals send none), so every page comes back
+  whole and is read again.
 
 Measured per phase, inside the poller process and around the poll call only: wall time,
 process CPU time (all threads; user + system), and the peak RSS so far (ru_maxrss). Printed:
@@ -222,8 +223,8 @@ def _median(runs: list[dict[str, dict]], phase: str, key: str) -> float:
     return statistics.median(run[phase][key] for run in runs if key in run[phase])
 
 
-def side_by_side(sources: int, runs: int, workers: int, publish: bool) -> dict:
-    phases = ["first", "304", "200"]
+def side_by_side(sources: int, runs: int, workers: int, publish: bool, full_200: bool) -> dict:
+    phases = ["first", "304", "200"] if full_200 else ["first", "304"]
     figures: dict[str, list[dict[str, dict]]] = {"ours": [], "reader": []}
     with RunningWeb() as web:
         for run in range(runs):
@@ -418,6 +419,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--publish", action="store_true", help="also time publish_all")
+    parser.add_argument(
+        "--unchanged-200", action="store_true", help="also re-poll with no validators (200s)"
+    )
     parser.add_argument("--scaling", default=None, help="comma-separated sizes, ours only")
     parser.add_argument("--province", action="store_true")
     parser.add_argument("--cycles", type=int, default=2)
@@ -446,7 +450,9 @@ def main() -> int:
     elif args.html:
         figures = html_variant(args.sources or 1000, args.runs, args.workers)
     else:
-        figures = side_by_side(args.sources or 1000, args.runs, args.workers, args.publish)
+        figures = side_by_side(
+            args.sources or 1000, args.runs, args.workers, args.publish, args.unchanged_200
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     return 0
