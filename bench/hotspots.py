@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import json
 import re
 import sys
 import tempfile
@@ -295,17 +296,23 @@ def main() -> int:
     args = parser.parse_args()
     if not (args.corpus / "cwced-dev").is_dir():
         print(f"corpus missing: {args.corpus}; html_to_text compared on loopback bodies only")
+    figures: dict[str, float] = {}
     print(f"{'stage':<52}{'CPU ms':>9}  note")
     print("per feed entry (loopback RSS, 5 Chinese paragraphs per entry)")
     for name, ms, note in entry_stages(args.corpus):
         print(f"{name:<52}{ms:>9.3f}  {note}")
+        figures[name.strip()] = ms
     for name, ms, note in store_stages():
         print(f"{name:<52}{ms:>9.3f}  {note}")
+        figures[name.strip()] = ms
     print(f"per unchanged source ({args.sources} sources, sequential, one thread)")
     for name, ms, note in source_stages(args.sources):
         print(f"{name:<52}{ms:>9.3f}  {note}")
-    print(f"{'blake2b of a whole 20-entry feed (proposal: skip parsing)':<52}"
-          f"{hash_of_body_ms():>9.3f}  per 200 whose body is unchanged")
+        figures[name.strip()] = ms
+    name = "blake2b of a whole 20-entry feed (proposal: skip parsing)"
+    figures[name] = hash_of_body_ms()
+    print(f"{name:<52}{figures[name]:>9.3f}  per 200 whose body is unchanged")
+    print("RESULT " + json.dumps({"hotspots_ms": figures}, ensure_ascii=False))
     return 0
 
 

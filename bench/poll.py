@@ -4,7 +4,8 @@
     python bench/poll.py --scaling 100,1000,10000 [--runs 1]
     python bench/poll.py --province [--sources 9000] [--cycles 2]
     python bench/poll.py --html [--sources 1000]
-    python bench/poll.py --profile [--sources 300]
+    python bench/poll.py --daemon 50,100,200
+    python bench/poll.py --profile first|304|200 [--sources 300]
 
 The loopback web (`bench/loopback.py`) runs in its own process; each poller runs in its own
 fresh process too, one per run, so no cache or import is shared. In that process the phases
@@ -27,6 +28,10 @@ has no such gate). Our poll is timed without `publish_all`; ``--publish`` times 
 ``--cycles`` cycles in which every source has 3 new entries; prints sources/s and the
 share of two cores a 15-minute cycle would use. It uses feed sources as long as html list
 sources cannot be polled by this tree (see ``--html``): labelled as such.
+
+``--daemon SIZES``: the real daemon (`aggregator run`, APScheduler, a `publish_all` after
+every poll that stored something) from start until every source was polled once, beside
+`poll_many` followed by one `publish_all` on the same sources.
 
 ``--html``: html list pages (and their article pages) instead of feeds; skipped with a
 message while ``type = "html"`` polling is not in the tree.
@@ -70,6 +75,9 @@ def _source_url(base: str, number: int, html: bool) -> str:
 def write_config(folder: Path, base: str, sources: int, workers: int, html: bool) -> Path:
     kind = "html" if html else "feed"
     lines = [
+        "[schedule]",  # for the daemon: one poll of each source, all due at once
+        'interval = "1h"',
+        "jitter = 0",
         "[storage]",
         'database = "aggregator.db"',
         "[publish]",
@@ -146,6 +154,40 @@ def child_ours(args: argparse.Namespace) -> None:
                 result["publish"] = time.perf_counter() - started
             result["rss_mb"] = _peak_rss_mb()
         print(json.dumps(result), flush=True)
+
+
+def child_daemon(args: argparse.Namespace) -> None:
+    """The real daemon (`aggregator run`) until every source has been polled once."""
+    import signal
+    import sqlite3
+    import threading
+
+    from aggregator.config import load_config
+    from aggregator.daemon import Daemon
+
+    config = load_config(write_config(Path(args.dir), args.base, args.sources, args.workers, False))
+    _prepare_phase(args.base, "first")
+
+    def stop_when_all_polled() -> None:
+        while True:
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(config.storage.database) as connection:
+                    (polled,) = connection.execute(
+                        "SELECT count(*) FROM sources WHERE last_polled IS NOT NULL"
+                    ).fetchone()
+            except sqlite3.OperationalError:
+                continue  # the schema is not there yet
+            if polled >= args.sources:
+                os.kill(os.getpid(), signal.SIGTERM)  # the daemon lets running jobs finish
+                return
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    threading.Thread(target=stop_when_all_polled, daemon=True).start()
+    Daemon(config).run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    result = {"phase": "daemon", "wall": wall, "cpu": cpu, "rss_mb": _peak_rss_mb(), "new": 0}
+    print(json.dumps(result), flush=True)
 
 
 def child_reader(args: argparse.Namespace) -> None:
@@ -280,8 +322,7 @@ def side_by_side(sources: int, runs: int, workers: int, publish: bool, full_200:
     return summary
 
 
-def scaling(sizes: list[int], runs: int, workers: int) -> list[dict]:
-    phases = ["first", "304", "200"]
+def scaling(sizes: list[int], runs: int, workers: int, phases: list[str]) -> list[dict]:
     rows = []
     print(f"{'sources':>8} {'phase':<6}{'wall s':>8}{'CPU s':>8}{'CPU ms/src':>11}"
           f"{'src/s':>8}{'peak RSS MB':>12}{'publish s':>10}")
@@ -307,6 +348,26 @@ def scaling(sizes: list[int], runs: int, workers: int) -> list[dict]:
                 rows.append(
                     {"sources": size, "phase": phase, "wall": wall, "cpu": cpu, "rss_mb": rss}
                 )
+    return rows
+
+
+def daemon_cycle(sizes: list[int], workers: int) -> list[dict]:
+    """The real daemon's first cycle beside `poll_many` + one `publish_all`, per size."""
+    print(
+        f"{'sources':>8}{'daemon s':>10}{'CPU s':>8}{'RSS MB':>8}"
+        f"{'poll_many s':>13}{'+ publish_all s':>17}"
+    )
+    rows = []
+    with RunningWeb() as web:
+        for size in sizes:
+            daemon = run_child("daemon", web, size, ["daemon"], workers)["daemon"]
+            batch = run_child("ours", web, size, ["first"], workers, publish=True)["first"]
+            print(
+                f"{size:>8}{daemon['wall']:>10.1f}{daemon['cpu']:>8.1f}{daemon['rss_mb']:>8.0f}"
+                f"{batch['wall']:>13.1f}{batch['publish']:>17.1f}",
+                flush=True,
+            )
+            rows.append({"sources": size, "daemon": daemon, "poll_many": batch})
     return rows
 
 
@@ -426,17 +487,21 @@ def main() -> int:
     parser.add_argument("--province", action="store_true")
     parser.add_argument("--cycles", type=int, default=2)
     parser.add_argument("--html", action="store_true")
+    parser.add_argument(
+        "--daemon", default=None, help="comma-separated sizes: the real daemon's first cycle"
+    )
     parser.add_argument("--profile", choices=["first", "304", "200"], default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     # The poller processes this script starts.
-    parser.add_argument("--child", choices=["ours", "reader"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["ours", "reader", "daemon"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
-    parser.add_argument("--phases", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", help="with --scaling: of first,304,200 (default all)")
     args = parser.parse_args()
     if args.child:
         args.sources = args.sources or 1000
-        (child_ours if args.child == "ours" else child_reader)(args)
+        children = {"ours": child_ours, "reader": child_reader, "daemon": child_daemon}
+        children[args.child](args)
         return 0
     print(f"machine: {CORES} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
     if args.profile:
@@ -444,9 +509,13 @@ def main() -> int:
         return 0
     if args.province:
         figures = province(args.sources or 9000, args.cycles, args.workers)
+    elif args.daemon:
+        sizes = [int(size) for size in args.daemon.split(",")]
+        figures = {"daemon": daemon_cycle(sizes, args.workers)}
     elif args.scaling:
         sizes = [int(size) for size in args.scaling.split(",")]
-        figures = {"scaling": scaling(sizes, args.runs, args.workers)}
+        phases = args.phases.split(",") if args.phases else ["first", "304", "200"]
+        figures = {"scaling": scaling(sizes, args.runs, args.workers, phases)}
     elif args.html:
         figures = html_variant(args.sources or 1000, args.runs, args.workers)
     else:
