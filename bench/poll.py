@@ -253,6 +253,10 @@ def run_child(
             result["server_cpu"], server_cpu = now - server_cpu, now
             result["http"] = web.take_statuses()
             results[result["phase"]] = result
+            failed = result.get("statuses", {}).get("error", 0)
+            if failed:  # figures of a run with failures are not comparable: say so
+                print(f"  WARNING {system} {result['phase']}: {failed} sources failed:"
+                      f" {result['errors']}", flush=True)
         if process.wait() != 0:
             raise RuntimeError(f"{system} poller failed (exit {process.returncode})")
     return results
