@@ -128,10 +128,10 @@ def province_rows(output: str, folder: Path) -> list[Row]:
 def html_rows(output: str, folder: Path) -> list[Row]:
     skipped = _search(r"SKIPPED: (.*)$", output)
     if skipped:
-        return [("poll --html", "skipped", skipped[:90])]
+        return [("html", "skipped", skipped[:90])]
     figures = _json_file(folder, "html") or {}
     return [
-        ("poll --html", f"{phase}: s, CPU s", f"{values['wall']:.2f}, {values['cpu']:.2f}")
+        ("html", f"{phase}: s, CPU s", f"{values['wall']:.2f}, {values['cpu']:.2f}")
         for phase, values in figures.items()
     ]
 
