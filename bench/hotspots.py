@@ -1,0 +1,320 @@
+"""Where the poller's CPU goes, stage by stage, and what each proposed change would save.
+
+    python bench/hotspots.py [--corpus ../shared/corpus] [--sources 300]
+
+The profiles (``bench/poll.py --profile first|304|200``) say which functions dominate; this
+script times those functions alone, per feed entry or per source, on the loopback web's
+documents, and beside each one the replacement proposed in bench/README.md, written here
+as a prototype (the pipeline in `aggregator/` is not changed by the benchmarks). Each
+prototype's output is compared with the current function's, so a saving is only claimed
+for an equivalent result: on the loopback bodies and, when the corpus is there, on the
+article bodies of cwced-dev pages (their `cleaned/` text as HTML paragraphs and their
+whole pages as fragments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402
+import urllib3  # noqa: E402
+from loopback import RunningWeb, feed_document  # noqa: E402
+from lxml import html as lxml_html  # noqa: E402
+
+from aggregator.changes import content_hash  # noqa: E402
+from aggregator.config import FetchConfig, SourceConfig  # noqa: E402
+from aggregator.dates import parse_datetime  # noqa: E402
+from aggregator.discover.feed import parse_feed  # noqa: E402
+from aggregator.fetch import Fetcher  # noqa: E402
+from aggregator.sanitize import _BLOCKS, _SPACES, clean_html, html_to_text  # noqa: E402
+from aggregator.store import Store  # noqa: E402
+from aggregator.store.search import index_terms  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+FEED_HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
+
+
+def per_call_ms(function: Callable[[], object], repeat: int) -> float:
+    """CPU milliseconds per call of `function` (best of three batches of `repeat`)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for _ in range(repeat):
+            function()
+        best = min(best, (time.process_time() - started) / repeat * 1e3)
+    return best
+
+
+# -- prototypes of the proposed replacements -----------------------------------------------
+
+
+def html_to_text_lxml(fragment: str | None) -> str:
+    """Prototype: `sanitize.html_to_text` on lxml directly instead of BeautifulSoup."""
+    if not fragment:
+        return ""
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for element in list(root.iter("script", "style", "noscript", "template")):
+        element.drop_tree()
+    for element in root.iter(_BLOCKS):
+        element.text = "\n\n" + (element.text or "")
+        element.tail = "\n\n" + (element.tail or "")
+    text = "".join(root.itertext(with_tail=True)) if len(root) or root.text else ""
+    paragraphs = (_SPACES.sub(" ", block).strip() for block in re.split(r"\n\s*\n", text))
+    return "\n\n".join(" ".join(p.split("\n")) for p in paragraphs if p)
+
+
+def rfc822_or_parse(text: str, timezone: str) -> object:
+    """Prototype: try the RFC 822 date of RSS (`email.utils`) before dateutil."""
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return parse_datetime(text, timezone)
+
+
+# -- per entry ------------------------------------------------------------------------------
+
+
+def corpus_fragments(corpus: Path) -> list[str]:
+    folder = corpus / "cwced-dev"
+    if not folder.is_dir():
+        return []
+    fragments = []
+    for path in sorted((folder / "cleaned").glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        fragments.append("".join(f"<p>{line}</p>" for line in lines if line.strip()))
+    for path in sorted((folder / "original").glob("*.html")):
+        raw = path.read_bytes()
+        text = raw.decode("gb18030", errors="replace")
+        fragments.append(clean_html(text, "http://example.gov.cn/a.html"))
+    return fragments
+
+
+def entry_stages(corpus: Path) -> list[tuple[str, float, str]]:
+    base = "http://127.0.0.1:1"
+    documents = [feed_document(base, source, 0, 20, 3) for source in range(20)]
+    parsed = parse_feed(documents[0], FEED_HEADERS, f"{base}/feed/0.xml", "Asia/Shanghai")
+    article = parsed.articles[0]
+    raw_body = next(iter(re.findall(rb"<content:encoded>(.*?)</content:encoded>", documents[0])))
+    body_html = html.unescape(raw_body.decode("utf-8"))
+    cleaned = clean_html(body_html, article.url)
+    import feedparser
+
+    rows = [
+        (
+            "parse_feed, whole (per entry)",
+            per_call_ms(
+                lambda: parse_feed(documents[1], FEED_HEADERS, f"{base}/feed/1.xml", "UTC"), 20
+            )
+            / 20,
+            "",
+        ),
+        (
+            "  feedparser.parse (per entry)",
+            per_call_ms(
+                lambda: feedparser.parse(
+                    documents[1], response_headers=FEED_HEADERS, sanitize_html=False
+                ),
+                20,
+            )
+            / 20,
+            "",
+        ),
+        ("  clean_html (nh3)", per_call_ms(lambda: clean_html(body_html, article.url), 500), ""),
+        ("  html_to_text (BeautifulSoup)", per_call_ms(lambda: html_to_text(cleaned), 500), ""),
+        ("  html_to_text on lxml (proposal)", per_call_ms(lambda: html_to_text_lxml(cleaned), 500),
+         ""),
+        (
+            "  parse_datetime RFC 822 (dateutil)",
+            per_call_ms(lambda: parse_datetime("Fri, 03 May 2024 08:00:00 GMT", "UTC"), 2000),
+            "",
+        ),
+        (
+            "  email.utils first (proposal)",
+            per_call_ms(lambda: rfc822_or_parse("Fri, 03 May 2024 08:00:00 GMT", "UTC"), 2000),
+            "",
+        ),
+        ("content_hash", per_call_ms(lambda: content_hash(article), 2000), ""),
+        (
+            "index_terms (title + body)",
+            per_call_ms(lambda: (index_terms(article.title), index_terms(article.body_text)), 2000),
+            "",
+        ),
+    ]
+    fragments = [cleaned, *corpus_fragments(corpus)]
+    pairs = [(html_to_text(f), html_to_text_lxml(f)) for f in fragments]
+    same = sum(a == b for a, b in pairs)
+    squashed = sum("".join(a.split()) == "".join(b.split()) for a, b in pairs)
+    rows[4] = (
+        *rows[4][:2],
+        f"same text on {same}/{len(pairs)} bodies, same but for spaces on {squashed}",
+    )
+    dates = ["Fri, 03 May 2024 08:00:00 GMT", "Fri, 03 May 2024 16:00:00 +0800"]
+    agree = sum(rfc822_or_parse(d, "UTC") == parse_datetime(d, "UTC") for d in dates)
+    rows[6] = (*rows[6][:2], f"same time on {agree}/{len(dates)} RSS dates")
+    return rows
+
+
+def store_stages() -> list[tuple[str, float, str]]:
+    base = "http://127.0.0.1:1"
+    feeds = [
+        parse_feed(feed_document(base, source, 0, 20, 3), FEED_HEADERS, base, "UTC").articles
+        for source in range(100)
+    ]
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.db") as store:
+        sources = [SourceConfig(name=f"s{n}", url=f"{base}/feed/{n}.xml") for n in range(100)]
+        store.sync_sources(sources)
+        started = time.process_time()
+        for number, articles in enumerate(feeds):
+            store.save_articles(f"s{number}", articles)
+        insert = (time.process_time() - started) / 2000 * 1e3
+        started = time.process_time()
+        for number, articles in enumerate(feeds):
+            store.save_articles(f"s{number}", articles)
+        unchanged = (time.process_time() - started) / 2000 * 1e3
+        hashes = [content_hash(a) for articles in feeds for a in articles]
+        started = time.process_time()
+        for articles in feeds:
+            store.known_urls(a.url for a in articles)
+        batched = (time.process_time() - started) / 2000 * 1e3
+    hash_ms = per_call_ms(lambda: [content_hash(a) for a in feeds[0]], 20) / 20
+    return [
+        ("save_articles, new entry (insert + FTS)", insert, "per entry"),
+        ("save_articles, unchanged entry", unchanged, f"of which content_hash {hash_ms:.3f}"),
+        ("  one SELECT ... IN (20 urls) (proposal)", batched, f"{len(hashes)} entries"),
+    ]
+
+
+# -- per source, unchanged (304) ------------------------------------------------------------
+
+
+def source_stages(sources: int) -> list[tuple[str, float, str]]:
+    rows = []
+    with RunningWeb() as web, tempfile.TemporaryDirectory() as folder:
+        urls = [f"{web.base_url}/feed/{n}.xml" for n in range(sources)]
+        with Fetcher(FetchConfig(delay=0)) as fetcher:
+            validators = [fetcher.fetch(url).validators for url in urls]
+            web.take_statuses()
+            started = time.process_time()
+            for url, given in zip(urls, validators, strict=True):
+                fetcher.fetch(url, given)
+            current = (time.process_time() - started) / sources * 1e3
+            stats = web.take_statuses()
+        rows.append(
+            ("Fetcher.fetch, 304", current, f"{stats.get('connections', 0)} new connections")
+        )
+        client = httpx.Client(follow_redirects=True, headers={"Accept-Encoding": "gzip, deflate"})
+        started = time.process_time()
+        for url, given in zip(urls, validators, strict=True):
+            with client.stream("GET", url, headers=given.request_headers()) as response:
+                response.read()
+        fixed = (time.process_time() - started) / sources * 1e3
+        stats = web.take_statuses()
+        client.close()
+        rows.append(
+            (
+                "  httpx stream + read() of the 304 (proposal)",
+                fixed,
+                f"{stats.get('connections', 0)} new connections",
+            )
+        )
+        pool = urllib3.PoolManager(maxsize=4)
+        started = time.process_time()
+        for url, given in zip(urls, validators, strict=True):
+            response = pool.request(
+                "GET", url, headers=given.request_headers(), preload_content=False
+            )
+            response.read()
+            response.release_conn()
+        alternative = (time.process_time() - started) / sources * 1e3
+        stats = web.take_statuses()
+        rows.append(
+            (
+                "  urllib3 instead of httpx (alternative)",
+                alternative,
+                f"{stats.get('connections', 0)} new connections",
+            )
+        )
+        configs = [SourceConfig(name=f"s{n}", url=url) for n, url in enumerate(urls)]
+        with Store(Path(folder) / "bench.db") as store:
+            store.sync_sources(configs)
+            with Fetcher(FetchConfig(delay=0)) as fetcher:
+                result = fetcher.fetch(urls[0], validators[0])
+            started = time.process_time()
+            for source in configs:
+                url = store.fetch_url(source)
+                store.validators_for(url)
+                store.record_fetch(source.name, result)
+                store.record_poll(source.name, "not modified")
+            bookkeeping = (time.process_time() - started) / sources * 1e3
+            rows.append(
+                ("store bookkeeping of a 304 (4 statements, 2 commits)", bookkeeping, "")
+            )
+            started = time.process_time()
+            for source in configs:
+                store.db.execute("SAVEPOINT poll")
+                url = store.fetch_url(source)
+                store.validators_for(url)
+                store.db.execute(
+                    "INSERT INTO fetches (source, url, started, http_status, bytes, elapsed_ms)"
+                    " VALUES (?, ?, '2024-05-03T00:00:00+00:00', 304, 0, 1)",
+                    [source.name, url],
+                )
+                store.db.execute(
+                    "UPDATE sources SET last_polled = '2024-05-03T00:00:00+00:00',"
+                    " last_status = 'not modified' WHERE name = ?",
+                    [source.name],
+                )
+                store.db.execute("RELEASE poll")
+            one_commit = (time.process_time() - started) / sources * 1e3
+            rows.append(("  same in one transaction (proposal)", one_commit, ""))
+    return rows
+
+
+def hash_of_body_ms() -> float:
+    document = feed_document("http://127.0.0.1:1", 0, 0, 20, 3)
+    return per_call_ms(lambda: hashlib.blake2b(document, digest_size=16).digest(), 2000)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--sources", type=int, default=300, help="sources for the 304 figures")
+    args = parser.parse_args()
+    if not (args.corpus / "cwced-dev").is_dir():
+        print(f"corpus missing: {args.corpus}; html_to_text compared on loopback bodies only")
+    figures: dict[str, float] = {}
+    print(f"{'stage':<52}{'CPU ms':>9}  note")
+    print("per feed entry (loopback RSS, 5 Chinese paragraphs per entry)")
+    for name, ms, note in entry_stages(args.corpus):
+        print(f"{name:<52}{ms:>9.3f}  {note}")
+        figures[name.strip()] = ms
+    for name, ms, note in store_stages():
+        print(f"{name:<52}{ms:>9.3f}  {note}")
+        figures[name.strip()] = ms
+    print(f"per unchanged source ({args.sources} sources, sequential, one thread)")
+    for name, ms, note in source_stages(args.sources):
+        print(f"{name:<52}{ms:>9.3f}  {note}")
+        figures[name.strip()] = ms
+    name = "blake2b of a whole 20-entry feed (proposal: skip parsing)"
+    figures[name] = hash_of_body_ms()
+    print(f"{name:<52}{figures[name]:>9.3f}  per 200 whose body is unchanged")
+    print("RESULT " + json.dumps({"hotspots_ms": figures}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,535 @@
+"""Poll throughput against a loopback web: ours (`poll_many`) beside lemon24/reader.
+
+    python bench/poll.py [--sources 1000] [--runs 3] [--workers 4]
+    python bench/poll.py --scaling 100,1000,10000 [--runs 1]
+    python bench/poll.py --province [--sources 9000] [--cycles 2]
+    python bench/poll.py --html [--sources 1000]
+    python bench/poll.py --daemon 50,100,200
+    python bench/poll.py --profile first|304|200 [--sources 300]
+
+The loopback web (`bench/loopback.py`) runs in its own process; each poller runs in its own
+fresh process too, one per run, so no cache or import is shared. In that process the phases
+follow each other as in a long-running daemon:
+
+- ``first``: every source new (20 entries each stored);
+- ``304``: a re-poll, nothing changed, the server answers 304 to the conditional GET;
+- ``200`` (with ``--unchanged-200``; always in ``--scaling``): a re-poll, nothing changed,
+  but the server sends no validators (many portals send none), so every page comes back
+  whole and is read again.
+
+Measured per phase, inside the poller process and around the poll call only: wall time,
+process CPU time (all threads; user + system), and the peak RSS so far (ru_maxrss). Printed:
+the median over ``--runs`` runs for both, the ratio reader / ours, and CPU ms per source.
+Our fetch config for the loopback: ``delay = 0`` and ``per_host = workers`` (every source
+is on 127.0.0.1, so the per-host politeness gate would otherwise serialize the run; reader
+has no such gate). Our poll is timed without `publish_all`; ``--publish`` times it too.
+
+``--province``: a province of ``--sources`` (default 9,000) sources, a first fill, then
+``--cycles`` cycles in which every source has 3 new entries; prints sources/s and the
+share of two cores a 15-minute cycle would use. It uses feed sources as long as html list
+sources cannot be polled by this tree (see ``--html``): labelled as such.
+
+``--daemon SIZES``: the real daemon (`aggregator run`, APScheduler, a `publish_all` after
+every poll that stored something) from start until every source was polled once, beside
+`poll_many` followed by one `publish_all` on the same sources.
+
+``--html``: html list pages (and their article pages) instead of feeds; skipped with a
+message while ``type = "html"`` polling is not in the tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from loopback import RunningWeb  # noqa: E402
+
+CYCLE_SECONDS = 15 * 60
+CORES = os.cpu_count() or 1
+
+
+# -- the poller processes -----------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _source_url(base: str, number: int, html: bool) -> str:
+    return f"{base}/list/{number}.html" if html else f"{base}/feed/{number}.xml"
+
+
+def write_config(folder: Path, base: str, sources: int, workers: int, html: bool) -> Path:
+    kind = "html" if html else "feed"
+    lines = [
+        "[schedule]",  # for the daemon: one poll of each source, all due at once
+        'interval = "1h"',
+        "jitter = 0",
+        "[storage]",
+        'database = "aggregator.db"',
+        "[publish]",
+        'directory = "feeds"',
+        "[fetch]",
+        f"workers = {workers}",
+        f"per_host = {workers}",
+        "delay = 0",
+        'timeout = "30s"',
+        "",
+    ]
+    for number in range(sources):
+        lines += [
+            "[[sources]]",
+            f'name = "s{number}"',
+            f'url = "{_source_url(base, number, html)}"',
+            f'type = "{kind}"',
+            "",
+        ]
+    path = folder / "config.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _control(base: str, path: str) -> None:
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        response.read()
+
+
+def _prepare_phase(base: str, phase: str) -> None:
+    """Set the loopback web up for `phase` (first, 304, 200 or cycleN)."""
+    if phase == "first":
+        _control(base, "/_gen?g=0")
+        _control(base, "/_validators?on=1")
+    elif phase == "304":
+        _control(base, "/_validators?on=1")
+    elif phase == "200":
+        _control(base, "/_validators?on=0")
+    elif phase.startswith("cycle"):
+        _control(base, "/_validators?on=1")
+        _control(base, f"/_gen?g={int(phase.removeprefix('cycle'))}")
+
+
+def child_ours(args: argparse.Namespace) -> None:
+    from aggregator.config import load_config
+    from aggregator.poll import poll_many
+    from aggregator.publish import publish_all
+    from aggregator.store import Store
+
+    folder = Path(args.dir)
+    config = load_config(write_config(folder, args.base, args.sources, args.workers, args.html))
+    for phase in args.phases.split(","):
+        _prepare_phase(args.base, phase)
+        wall, cpu = time.perf_counter(), time.process_time()
+        reports = poll_many(config, config.sources)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        statuses: dict[str, int] = {}
+        for report in reports:
+            statuses[report.status] = statuses.get(report.status, 0) + 1
+        errors = sorted({error for report in reports for error in report.errors})[:3]
+        result = {
+            "phase": phase,
+            "wall": wall,
+            "cpu": cpu,
+            "rss_mb": _peak_rss_mb(),
+            "new": sum(report.new for report in reports),
+            "statuses": statuses,
+            "errors": errors,
+        }
+        if args.publish and (phase == "first" or phase.startswith("cycle")):
+            with Store(config.storage.database) as store:
+                started = time.perf_counter()
+                publish_all(config, store)
+                result["publish"] = time.perf_counter() - started
+            result["rss_mb"] = _peak_rss_mb()
+        print(json.dumps(result), flush=True)
+
+
+def child_daemon(args: argparse.Namespace) -> None:
+    """The real daemon (`aggregator run`) until every source has been polled once."""
+    import signal
+    import sqlite3
+    import threading
+
+    from aggregator.config import load_config
+    from aggregator.daemon import Daemon
+
+    config = load_config(write_config(Path(args.dir), args.base, args.sources, args.workers, False))
+    _prepare_phase(args.base, "first")
+
+    def stop_when_all_polled() -> None:
+        while True:
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(config.storage.database) as connection:
+                    (polled,) = connection.execute(
+                        "SELECT count(*) FROM sources WHERE last_polled IS NOT NULL"
+                    ).fetchone()
+            except sqlite3.OperationalError:
+                continue  # the schema is not there yet
+            if polled >= args.sources:
+                os.kill(os.getpid(), signal.SIGTERM)  # the daemon lets running jobs finish
+                return
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    threading.Thread(target=stop_when_all_polled, daemon=True).start()
+    Daemon(config).run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    result = {"phase": "daemon", "wall": wall, "cpu": cpu, "rss_mb": _peak_rss_mb(), "new": 0}
+    print(json.dumps(result), flush=True)
+
+
+def child_reader(args: argparse.Namespace) -> None:
+    from reader import make_reader
+
+    reader = make_reader(str(Path(args.dir) / "reader.sqlite"))
+    for number in range(args.sources):
+        reader.add_feed(_source_url(args.base, number, False))
+    for phase in args.phases.split(","):
+        _prepare_phase(args.base, phase)
+        wall, cpu = time.perf_counter(), time.process_time()
+        reader.update_feeds(scheduled=False, workers=args.workers)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        result = {
+            "phase": phase,
+            "wall": wall,
+            "cpu": cpu,
+            "rss_mb": _peak_rss_mb(),
+            "new": reader.get_entry_counts().total,
+        }
+        print(json.dumps(result), flush=True)
+    reader.close()
+
+
+def run_child(
+    system: str,
+    web: RunningWeb,
+    sources: int,
+    phases: list[str],
+    workers: int,
+    *,
+    html: bool = False,
+    publish: bool = False,
+) -> dict[str, dict]:
+    """Run one poller process through `phases`; its figures and the server's, by phase."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-poll-{system}-") as folder:
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            system,
+            "--dir",
+            folder,
+            "--base",
+            web.base_url,
+            "--sources",
+            str(sources),
+            "--workers",
+            str(workers),
+            "--phases",
+            ",".join(phases),
+        ]
+        command += ["--html"] if html else []
+        command += ["--publish"] if publish else []
+        server_cpu = web.cpu_seconds()
+        web.take_statuses()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        results: dict[str, dict] = {}
+        assert process.stdout is not None
+        for line in process.stdout:
+            result = json.loads(line)
+            now = web.cpu_seconds()
+            result["server_cpu"], server_cpu = now - server_cpu, now
+            result["http"] = web.take_statuses()
+            results[result["phase"]] = result
+            failed = result.get("statuses", {}).get("error", 0)
+            if failed:  # figures of a run with failures are not comparable: say so
+                print(f"  WARNING {system} {result['phase']}: {failed} sources failed:"
+                      f" {result['errors']}", flush=True)
+        if process.wait() != 0:
+            raise RuntimeError(f"{system} poller failed (exit {process.returncode})")
+    return results
+
+
+# -- what the parent prints ----------------------------------------------------------------
+
+
+def _median(runs: list[dict[str, dict]], phase: str, key: str) -> float:
+    return statistics.median(run[phase][key] for run in runs if key in run[phase])
+
+
+def side_by_side(sources: int, runs: int, workers: int, publish: bool, full_200: bool) -> dict:
+    phases = ["first", "304", "200"] if full_200 else ["first", "304"]
+    figures: dict[str, list[dict[str, dict]]] = {"ours": [], "reader": []}
+    with RunningWeb() as web:
+        for run in range(runs):
+            for system in ("ours", "reader"):
+                result = run_child(
+                    system, web, sources, phases, workers, publish=publish and system == "ours"
+                )
+                figures[system].append(result)
+                first = result["first"]
+                print(
+                    f"  run {run + 1} {system:6s}: "
+                    + "  ".join(
+                        f"{phase} {result[phase]['wall']:.2f}s/{result[phase]['cpu']:.2f}cpu"
+                        for phase in phases
+                    )
+                    + f"  stored {first['new']}  rss {result[phases[-1]]['rss_mb']:.0f} MB"
+                    + f"  http {[result[p]['http'] for p in phases]}",
+                    flush=True,
+                )
+    print()
+    print(f"poll of {sources} feed sources x 20 entries, {workers} workers, median of {runs}")
+    header = (
+        f"{'phase':<7}{'ours s':>9}{'reader s':>10}{'ratio':>7}"
+        f"{'ours CPU ms/src':>17}{'reader CPU ms/src':>19}{'CPU ratio':>10}"
+    )
+    print(header)
+    summary: dict = {"sources": sources, "workers": workers, "runs": runs}
+    for phase in phases:
+        ours_wall = _median(figures["ours"], phase, "wall")
+        reader_wall = _median(figures["reader"], phase, "wall")
+        ours_cpu = _median(figures["ours"], phase, "cpu") / sources * 1e3
+        reader_cpu = _median(figures["reader"], phase, "cpu") / sources * 1e3
+        print(
+            f"{phase:<7}{ours_wall:>9.2f}{reader_wall:>10.2f}{reader_wall / ours_wall:>7.2f}"
+            f"{ours_cpu:>17.2f}{reader_cpu:>19.2f}{reader_cpu / ours_cpu:>10.2f}"
+        )
+        summary[phase] = {
+            "ours_s": ours_wall,
+            "reader_s": reader_wall,
+            "ours_cpu_ms": ours_cpu,
+            "reader_cpu_ms": reader_cpu,
+        }
+    ours_rss = max(run[phases[-1]]["rss_mb"] for run in figures["ours"])
+    reader_rss = max(run[phases[-1]]["rss_mb"] for run in figures["reader"])
+    print(f"peak RSS after all phases: ours {ours_rss:.0f} MB, reader {reader_rss:.0f} MB")
+    server = _median(figures["ours"], "first", "server_cpu")
+    print(f"loopback server CPU (first poll, its own process): {server:.2f} s")
+    summary.update(ours_rss_mb=ours_rss, reader_rss_mb=reader_rss)
+    if publish:
+        seconds = _median(figures["ours"], "first", "publish")
+        print(f"publish_all after the first poll ({sources + 1} feeds): {seconds:.2f} s")
+        summary["publish_s"] = seconds
+    return summary
+
+
+def scaling(sizes: list[int], runs: int, workers: int, phases: list[str]) -> list[dict]:
+    rows = []
+    print(f"{'sources':>8} {'phase':<6}{'wall s':>8}{'CPU s':>8}{'CPU ms/src':>11}"
+          f"{'src/s':>8}{'peak RSS MB':>12}{'publish s':>10}")
+    with RunningWeb() as web:
+        for size in sizes:
+            results = [
+                run_child("ours", web, size, phases, workers, publish=True) for _ in range(runs)
+            ]
+            for phase in phases:
+                wall = _median(results, phase, "wall")
+                cpu = _median(results, phase, "cpu")
+                rss = max(result[phase]["rss_mb"] for result in results)
+                publish = (
+                    f"{_median(results, phase, 'publish'):>10.2f}"
+                    if "publish" in results[0][phase]
+                    else f"{'':>10}"
+                )
+                print(
+                    f"{size:>8} {phase:<6}{wall:>8.2f}{cpu:>8.2f}{cpu / size * 1e3:>11.2f}"
+                    f"{size / wall:>8.0f}{rss:>12.0f}{publish}",
+                    flush=True,
+                )
+                rows.append(
+                    {"sources": size, "phase": phase, "wall": wall, "cpu": cpu, "rss_mb": rss}
+                )
+    return rows
+
+
+def daemon_cycle(sizes: list[int], workers: int) -> list[dict]:
+    """The real daemon's first cycle beside `poll_many` + one `publish_all`, per size."""
+    print(
+        f"{'sources':>8}{'daemon s':>10}{'CPU s':>8}{'RSS MB':>8}"
+        f"{'poll_many s':>13}{'+ publish_all s':>17}"
+    )
+    rows = []
+    with RunningWeb() as web:
+        for size in sizes:
+            daemon = run_child("daemon", web, size, ["daemon"], workers)["daemon"]
+            batch = run_child("ours", web, size, ["first"], workers, publish=True)["first"]
+            print(
+                f"{size:>8}{daemon['wall']:>10.1f}{daemon['cpu']:>8.1f}{daemon['rss_mb']:>8.0f}"
+                f"{batch['wall']:>13.1f}{batch['publish']:>17.1f}",
+                flush=True,
+            )
+            rows.append({"sources": size, "daemon": daemon, "poll_many": batch})
+    return rows
+
+
+def html_supported() -> str | None:
+    """None when this tree polls html list sources; else why not (from the poller itself)."""
+    from aggregator.config import FetchConfig, SourceConfig
+    from aggregator.fetch import Fetcher
+    from aggregator.poll import ERROR, poll_source
+    from aggregator.store import Store
+
+    with RunningWeb() as web, tempfile.TemporaryDirectory() as folder:
+        source = SourceConfig(name="probe", url=f"{web.base_url}/list/0.html", type="html")
+        with Store(Path(folder) / "probe.db") as store, Fetcher(FetchConfig(delay=0)) as fetcher:
+            store.sync_sources([source])
+            report = poll_source(source, store, fetcher)
+    if report.status == ERROR:
+        return "; ".join(report.errors)
+    return None
+
+
+def html_variant(sources: int, runs: int, workers: int) -> dict | None:
+    problem = html_supported()
+    if problem:
+        print(f"html list-page variant SKIPPED: this tree cannot poll html sources ({problem}).")
+        return None
+    phases = ["first", "304", "200", "cycle1"]
+    with RunningWeb() as web:
+        results = [run_child("ours", web, sources, phases, workers, html=True) for _ in range(runs)]
+    print(f"html list pages: {sources} sources x 20 article links, {workers} workers")
+    summary = {}
+    for phase in phases:
+        wall = _median(results, phase, "wall")
+        cpu = _median(results, phase, "cpu")
+        print(
+            f"  {phase:<7} {wall:8.2f} s  CPU {cpu:7.2f} s  {cpu / sources * 1e3:7.2f} ms/src"
+            f"  http {results[0][phase]['http']}"
+        )
+        summary[phase] = {"wall": wall, "cpu": cpu}
+    return summary
+
+
+def province(sources: int, cycles: int, workers: int) -> dict:
+    problem = html_supported()
+    kind = "html list" if problem is None else "feed"
+    if problem:
+        print(
+            "province run with FEED sources standing in for html list pages: this tree cannot"
+            f" poll html sources ({problem})."
+        )
+    phases = ["first"] + [f"cycle{number}" for number in range(1, cycles + 1)]
+    with RunningWeb() as web:
+        result = run_child(
+            "ours", web, sources, phases, workers, html=problem is None, publish=True
+        )
+    print(f"province: {sources} {kind} sources, {cycles} cycles of 3 new entries per source")
+    summary: dict = {"sources": sources, "kind": kind}
+    for phase in phases:
+        figures = result[phase]
+        rate = sources / figures["wall"]
+        share = figures["cpu"] / (CYCLE_SECONDS * CORES)
+        publish = figures.get("publish", 0.0)
+        print(
+            f"  {phase:<7} wall {figures['wall']:7.1f} s  CPU {figures['cpu']:7.1f} s"
+            f"  {rate:6.0f} sources/s  stored {figures['new']:>7}"
+            f"  rss {figures['rss_mb']:.0f} MB  publish_all {publish:.1f} s"
+            f"  server CPU {figures['server_cpu']:.1f} s"
+        )
+        if phase.startswith("cycle"):
+            print(
+                f"           a 15-min cycle of this would use {share:.1%} of {CORES} cores for"
+                f" polling, {(figures['cpu'] + publish) / (CYCLE_SECONDS * CORES):.1%} with"
+                " one publish_all"
+            )
+        summary[phase] = {**figures, "sources_per_s": rate, "cpu_share": share}
+    return summary
+
+
+def profile(sources: int, phase: str) -> None:
+    """pyinstrument over a sequential poll (one thread, so the profile is complete)."""
+    from pyinstrument import Profiler
+
+    from aggregator.config import load_config
+    from aggregator.fetch import Fetcher
+    from aggregator.poll import poll_source
+    from aggregator.store import Store
+
+    with RunningWeb() as web, tempfile.TemporaryDirectory() as folder:
+        config = load_config(write_config(Path(folder), web.base_url, sources, 1, False))
+        with Store(config.storage.database) as store, Fetcher(config.fetch) as fetcher:
+            store.sync_sources(config.sources)
+            for name in ("first", "304", "200"):
+                _prepare_phase(web.base_url, name)
+                profiler = Profiler(interval=0.0005) if name == phase else None
+                if profiler:
+                    profiler.start()
+                for source in config.sources:
+                    poll_source(source, store, fetcher)
+                if profiler:
+                    profiler.stop()
+                    print(profiler.output_text(unicode=False, color=False, show_all=False))
+                if name == phase:
+                    return
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sources", type=int, default=None, help="default 1000 (9000 province)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--publish", action="store_true", help="also time publish_all")
+    parser.add_argument(
+        "--unchanged-200", action="store_true", help="also re-poll with no validators (200s)"
+    )
+    parser.add_argument("--scaling", default=None, help="comma-separated sizes, ours only")
+    parser.add_argument("--province", action="store_true")
+    parser.add_argument("--cycles", type=int, default=2)
+    parser.add_argument("--html", action="store_true")
+    parser.add_argument(
+        "--daemon", default=None, help="comma-separated sizes: the real daemon's first cycle"
+    )
+    parser.add_argument("--profile", choices=["first", "304", "200"], default=None)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    # The poller processes this script starts.
+    parser.add_argument("--child", choices=["ours", "reader", "daemon"], help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", help="with --scaling: of first,304,200 (default all)")
+    args = parser.parse_args()
+    if args.child:
+        args.sources = args.sources or 1000
+        children = {"ours": child_ours, "reader": child_reader, "daemon": child_daemon}
+        children[args.child](args)
+        return 0
+    print(f"machine: {CORES} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
+    if args.profile:
+        profile(args.sources or 300, args.profile)
+        return 0
+    if args.province:
+        figures = province(args.sources or 9000, args.cycles, args.workers)
+    elif args.daemon:
+        sizes = [int(size) for size in args.daemon.split(",")]
+        figures = {"daemon": daemon_cycle(sizes, args.workers)}
+    elif args.scaling:
+        sizes = [int(size) for size in args.scaling.split(",")]
+        phases = args.phases.split(",") if args.phases else ["first", "304", "200"]
+        figures = {"scaling": scaling(sizes, args.runs, args.workers, phases)}
+    elif args.html:
+        figures = html_variant(args.sources or 1000, args.runs, args.workers)
+    else:
+        figures = side_by_side(
+            args.sources or 1000, args.runs, args.workers, args.publish, args.unchanged_200
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
