@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from aggregator.config import Config, MonitorConfig, SourceConfig
 from aggregator.dates import to_iso, utc_now
@@ -96,6 +97,9 @@ def poll_source(
     `monitor` is the change monitor's configuration (its defaults when not given).
     """
     monitor = monitor or MonitorConfig()
+    # Rechecks are those due when the poll began: an article stored by this very poll is
+    # never due before its first step, however long the poll takes.
+    began = utc_now()
     url = store.fetch_url(source)
     result = fetcher.fetch(url, store.validators_for(url))
     fetch_id = store.record_fetch(source.name, result)
@@ -106,7 +110,7 @@ def poll_source(
     if source.type == "watch":
         return _poll_watch(source, store, result, fetch_id, monitor)
     if result.not_modified:
-        rechecked = _recheck(source, store, fetcher, monitor)
+        rechecked = _recheck(source, store, fetcher, monitor, began)
         store.record_poll(source.name, NOT_MODIFIED)
         return _with_rechecks(
             SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took), rechecked
@@ -136,7 +140,7 @@ def poll_source(
             store.remember_validators(article.url, found.page_validators[article.url])
     if found.complete:
         store.remember_validators(url, result.validators)
-    rechecked = _recheck(source, store, fetcher, monitor)
+    rechecked = _recheck(source, store, fetcher, monitor, began)
     store.record_poll(source.name, OK, "; ".join(found.problems) or None)
     log.info(
         "source %s: %d new, %d updated, %d unchanged, %d dropped by filters",
@@ -159,10 +163,10 @@ def poll_source(
 
 
 def _recheck(
-    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig
+    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig, now: datetime
 ) -> RecheckReport:
-    """The change monitor's rechecks of `source`'s stored articles that are due."""
-    rechecked = recheck_source(source, store, fetcher, monitor)
+    """The change monitor's rechecks of `source`'s stored articles due at `now`."""
+    rechecked = recheck_source(source, store, fetcher, monitor, now)
     for problem in rechecked.problems:
         log.warning("source %s: recheck: %s", source.name, problem)
     if rechecked.checked:

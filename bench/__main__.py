@@ -84,12 +84,20 @@ def poll_rows(_output: str, folder: Path) -> list[Row]:
             ),
         ]
     rows.append(
-        ("poll", "peak RSS MB, ours / reader",
-         f"{figures['ours_rss_mb']:.0f} / {figures['reader_rss_mb']:.0f}")
+        (
+            "poll",
+            "peak RSS MB, ours / reader",
+            f"{figures['ours_rss_mb']:.0f} / {figures['reader_rss_mb']:.0f}",
+        )
     )
     if "publish_s" in figures:
-        rows.append(("poll", f"publish_all, {figures['sources'] + 1} feeds, s",
-                     f"{figures['publish_s']:.2f}"))
+        rows.append(
+            (
+                "poll",
+                f"publish_all, {figures['sources'] + 1} feeds, s",
+                f"{figures['publish_s']:.2f}",
+            )
+        )
     return rows
 
 
@@ -198,29 +206,57 @@ STEPS = (
     Step(
         "poll",
         "poll.py",
-        lambda corpus, out: ["--sources", "100", "--runs", "1", "--unchanged-200", "--publish",
-                             "--json", str(out / "poll.json")],
+        lambda corpus, out: [
+            "--sources",
+            "100",
+            "--runs",
+            "1",
+            "--unchanged-200",
+            "--publish",
+            "--json",
+            str(out / "poll.json"),
+        ],
         poll_rows,
     ),
     Step(
         "scaling",
         "poll.py",
-        lambda corpus, out: ["--scaling", "100,300", "--runs", "1",
-                             "--json", str(out / "scaling.json")],
+        lambda corpus, out: [
+            "--scaling",
+            "100,300",
+            "--runs",
+            "1",
+            "--json",
+            str(out / "scaling.json"),
+        ],
         scaling_rows,
     ),
     Step(
         "province",
         "poll.py",
-        lambda corpus, out: ["--province", "--sources", "300", "--cycles", "1",
-                             "--json", str(out / "province.json")],
+        lambda corpus, out: [
+            "--province",
+            "--sources",
+            "300",
+            "--cycles",
+            "1",
+            "--json",
+            str(out / "province.json"),
+        ],
         province_rows,
     ),
     Step(
         "html",
         "poll.py",
-        lambda corpus, out: ["--html", "--sources", "100", "--runs", "1",
-                             "--json", str(out / "html.json")],
+        lambda corpus, out: [
+            "--html",
+            "--sources",
+            "100",
+            "--runs",
+            "1",
+            "--json",
+            str(out / "html.json"),
+        ],
         html_rows,
     ),
     Step(
@@ -280,9 +316,7 @@ def run_step(step: Step, corpus: Path, folder: Path) -> list[Row]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument(
         "--only", default="", help=f"comma-separated, of: {','.join(s.name for s in STEPS)}"
@@ -302,8 +336,10 @@ def main() -> int:
         for step in STEPS:
             if not wanted or step.name in wanted:
                 rows += run_step(step, args.corpus.resolve(), folder)
-        print(f"machine: {os.cpu_count()} cores, Python "
-              f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}")
+        print(
+            f"machine: {os.cpu_count()} cores, Python "
+            f"{sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}"
+        )
         print(tabulate(rows, headers=["benchmark", "figure", "value"]))
         if args.keep_output:
             print(f"full output of each benchmark in {folder}")

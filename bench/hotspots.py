@@ -135,8 +135,11 @@ def entry_stages(corpus: Path) -> list[tuple[str, float, str]]:
         ),
         ("  clean_html (nh3)", per_call_ms(lambda: clean_html(body_html, article.url), 500), ""),
         ("  html_to_text (BeautifulSoup)", per_call_ms(lambda: html_to_text(cleaned), 500), ""),
-        ("  html_to_text on lxml (proposal)", per_call_ms(lambda: html_to_text_lxml(cleaned), 500),
-         ""),
+        (
+            "  html_to_text on lxml (proposal)",
+            per_call_ms(lambda: html_to_text_lxml(cleaned), 500),
+            "",
+        ),
         (
             "  parse_datetime RFC 822 (dateutil)",
             per_call_ms(lambda: parse_datetime("Fri, 03 May 2024 08:00:00 GMT", "UTC"), 2000),
@@ -260,9 +263,7 @@ def source_stages(sources: int) -> list[tuple[str, float, str]]:
                 store.record_fetch(source.name, result)
                 store.record_poll(source.name, "not modified")
             bookkeeping = (time.process_time() - started) / sources * 1e3
-            rows.append(
-                ("store bookkeeping of a 304 (4 statements, 2 commits)", bookkeeping, "")
-            )
+            rows.append(("store bookkeeping of a 304 (4 statements, 2 commits)", bookkeeping, ""))
             started = time.process_time()
             for source in configs:
                 store.db.execute("SAVEPOINT poll")

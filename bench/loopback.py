@@ -48,8 +48,7 @@ _PARAGRAPHS = (
     "改革举措，为高质量发展营造良好环境。",
     "与会人员表示，将以此次会议为契机，结合本地实际抓好贯彻落实，以钉钉子精神推动各项"
     "任务落细落实，以实际成效取信于民。",
-    "会议还研究了其他事项。省政府有关部门负责同志参加会议，各市州政府负责同志以视频"
-    "形式列席会议。",
+    "会议还研究了其他事项。省政府有关部门负责同志参加会议，各市州政府负责同志以视频形式列席会议。",
 )
 _TITLES = ("省政府召开常务会议", "全省营商环境工作推进会召开", "我省出台支持民营经济发展措施")
 _LAST_MODIFIED_BASE = 1_714_694_400  # 2024-05-03 00:00 UTC
@@ -102,7 +101,7 @@ def feed_document(base: str, source: int, generation: int, web_entries: int, new
         items.append(
             "<item>"
             f"<title>{html.escape(_title(source, item))}</title>"
-            f"<link>{link}</link><guid isPermaLink=\"true\">{link}</guid>"
+            f'<link>{link}</link><guid isPermaLink="true">{link}</guid>'
             f"<pubDate>{_rss_date(item)}</pubDate>"
             f"<description>{html.escape(_PARAGRAPHS[item % len(_PARAGRAPHS)][:60])}</description>"
             f"<content:encoded>{html.escape(_body(source, item))}</content:encoded>"
@@ -141,7 +140,7 @@ def article_document(source: int, item: int) -> bytes:
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{html.escape(_title(source, item))}</title></head><body>"
         '<div class="nav"><a href="/">首页</a></div>'
-        f'<h1>{html.escape(_title(source, item))}</h1>'
+        f"<h1>{html.escape(_title(source, item))}</h1>"
         f'<div class="info">发布时间：{_date(item)} 来源：示例日报</div>'
         f'<div class="TRS_Editor">{_body(source, item)}</div>'
         '<div class="footer">主办单位：示例省人民政府办公厅</div></body></html>'

@@ -255,8 +255,11 @@ def run_child(
             results[result["phase"]] = result
             failed = result.get("statuses", {}).get("error", 0)
             if failed:  # figures of a run with failures are not comparable: say so
-                print(f"  WARNING {system} {result['phase']}: {failed} sources failed:"
-                      f" {result['errors']}", flush=True)
+                print(
+                    f"  WARNING {system} {result['phase']}: {failed} sources failed:"
+                    f" {result['errors']}",
+                    flush=True,
+                )
         if process.wait() != 0:
             raise RuntimeError(f"{system} poller failed (exit {process.returncode})")
     return results
@@ -328,8 +331,10 @@ def side_by_side(sources: int, runs: int, workers: int, publish: bool, full_200:
 
 def scaling(sizes: list[int], runs: int, workers: int, phases: list[str]) -> list[dict]:
     rows = []
-    print(f"{'sources':>8} {'phase':<6}{'wall s':>8}{'CPU s':>8}{'CPU ms/src':>11}"
-          f"{'src/s':>8}{'peak RSS MB':>12}{'publish s':>10}")
+    print(
+        f"{'sources':>8} {'phase':<6}{'wall s':>8}{'CPU s':>8}{'CPU ms/src':>11}"
+        f"{'src/s':>8}{'peak RSS MB':>12}{'publish s':>10}"
+    )
     with RunningWeb() as web:
         for size in sizes:
             results = [

@@ -131,8 +131,13 @@ def main() -> int:
                     flush=True,
                 )
                 rows.append(
-                    {"articles": size, "publish_s": publish, "newest_ms": newest * 1e3,
-                     "one_source_ms": one * 1e3, "overview_ms": overview * 1e3}
+                    {
+                        "articles": size,
+                        "publish_s": publish,
+                        "newest_ms": newest * 1e3,
+                        "one_source_ms": one * 1e3,
+                        "overview_ms": overview * 1e3,
+                    }
                 )
     growth = rows[-1]["publish_s"] / rows[0]["publish_s"]
     print(

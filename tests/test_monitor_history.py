@@ -71,8 +71,6 @@ def test_history_shows_versions_diffs_and_events(fixture_web: FixtureWeb, make_c
     missing = runner.invoke(main, ["--config", str(config.path), "history", "http://no.cn/"])
     assert missing.exit_code == 1 and "no article" in missing.output
 
-    coloured = runner.invoke(
-        main, ["--config", str(config.path), "history", old_url], color=True
-    )
+    coloured = runner.invoke(main, ["--config", str(config.path), "history", old_url], color=True)
     assert coloured.exit_code == 0
     assert "\x1b[31m" in coloured.output and "\x1b[32m" in coloured.output  # red and green

@@ -83,8 +83,8 @@ def test_the_trace_holds_the_lookups_of_a_poll_and_the_queries_of_publishing(pla
         r"FROM articles WHERE url = ",  # is this entry new, changed or unchanged
         r"UPDATE articles SET\s.*\sWHERE id = ",  # a changed article
         r"UPDATE sources SET\s.*\sWHERE name = ",  # the outcome of the poll
-        r"FROM articles\s+ORDER BY sort_time DESC",  # the combined feed
-        r"FROM articles WHERE source = .* ORDER BY sort_time DESC",  # one source's feed
+        r"FROM stories JOIN articles .* ORDER BY stories.sort_time DESC",  # the combined feed
+        r"FROM articles WHERE .*source = .* ORDER BY sort_time DESC",  # one source's feed
     ):
         ran = any(re.search(expected, sql, re.DOTALL) for sql in plans)
         assert ran, f"no statement matching {expected!r} was run"
@@ -106,11 +106,21 @@ def test_ordered_index_walks_are_bounded_by_a_limit(plans) -> None:
             assert re.search(r"\bLIMIT\s+\d+\s*$", sql), f"unbounded index walk: {sql}"
 
 
+# Sorts whose input is bounded by something other than the archive's size.
+_BOUNDED_SORTS = (
+    # The repost candidates: the rows of ~30 band keys, counted per article.
+    re.compile(r"^SELECT article_id, COUNT\(\*\) AS hits FROM dedupe_bands WHERE band_key IN"),
+    # The copies of the (at most max_entries) stories of the combined feed.
+    re.compile(r"SELECT articles.story_id, articles.url, .* WHERE articles.story_id IN", re.DOTALL),
+)
+
+
 def test_feeds_are_read_in_index_order_without_sorting(plans) -> None:
     sorts = {
         sql: details
         for sql, details in plans.items()
         if any("TEMP B-TREE" in detail for detail in details)
+        and not any(pattern.search(sql) for pattern in _BOUNDED_SORTS)
     }
     assert not sorts, f"sorted in a temporary b-tree: {sorts}"
 

@@ -508,16 +508,29 @@ class Store:
 
         Confirmations of missing pages come first, then the oldest due.
         """
-        cursor = self.db.execute(
+        # Two walks of the (source, next_check) index in its own order rather than one
+        # sorted query: a sort would read every due article of the source each poll.
+        due = to_iso(now.astimezone(UTC))
+        missing = self.db.execute(
             """
             SELECT * FROM articles
-            WHERE source = ? AND next_check IS NOT NULL AND next_check <= ?
-            ORDER BY missing_since IS NULL, next_check, id
-            LIMIT ?
+            WHERE source = ? AND next_check <= ? AND missing_since IS NOT NULL
+            ORDER BY next_check LIMIT ?
             """,
-            [source, to_iso(now.astimezone(UTC)), limit],
+            [source, due, limit],
         )
-        return [_monitored(row) for row in _dict_rows(cursor)]
+        chosen = [_monitored(row) for row in _dict_rows(missing)]
+        if len(chosen) < limit:
+            others = self.db.execute(
+                """
+                SELECT * FROM articles
+                WHERE source = ? AND next_check <= ? AND missing_since IS NULL
+                ORDER BY next_check LIMIT ?
+                """,
+                [source, due, limit - len(chosen)],
+            )
+            chosen += [_monitored(row) for row in _dict_rows(others)]
+        return chosen
 
     def monitored_article(self, url: str) -> MonitoredArticle | None:
         """The article at `url` (or that moved away from it), with its monitor state."""

@@ -93,6 +93,8 @@ CREATE TABLE stories (              -- one story per article, however many sites
     updated TEXT NOT NULL           -- when its canonical article last changed or was replaced
 );
 CREATE INDEX stories_sort_time ON stories (sort_time);
+CREATE INDEX stories_canonical  -- a story by its original; the foreign-key check of inserts
+    ON stories (canonical_article_id);
 
 CREATE TABLE article_versions (
     id INTEGER PRIMARY KEY,
