@@ -167,7 +167,11 @@ class Fetcher:
         deadline = time.monotonic() + self.config.timeout
         try:
             with self._client.stream(method, url, headers=headers, data=data) as response:
-                content = b"" if response.status_code == 304 else self._read(response, deadline)
+                # A 304's (empty) body is read too: a response read to its end leaves the
+                # connection open for the next request to the host.
+                content = self._read(response, deadline)
+                if response.status_code == 304:
+                    content = b""
         except _BodyTooLarge:
             limit = self.config.max_bytes / (1024 * 1024)
             error = f"body larger than {limit:g} MiB, abandoned"

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
+import lxml.html
 import nh3
-from bs4 import BeautifulSoup
+from lxml.etree import ParserError
 
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "longdesc"})
 # Text markup, links, images and tables: what an article body needs, nothing that runs.
@@ -111,12 +112,15 @@ def html_to_text(markup: str | None) -> str:
     """The readable text of an HTML fragment: paragraphs separated by blank lines."""
     if not markup:
         return ""
-    soup = BeautifulSoup(markup, "lxml")
-    for element in soup(["script", "style", "noscript", "template"]):
-        element.decompose()
-    for element in soup.find_all(_BLOCKS):
-        element.insert_before("\n\n")
-        element.insert_after("\n\n")
-    text = soup.get_text()
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (ParserError, ValueError):  # nothing but whitespace or comments
+        return ""
+    for element in list(root.iter("script", "style", "noscript", "template")):
+        element.drop_tree()
+    for element in root.iter(_BLOCKS):
+        element.text = "\n\n" + (element.text or "")
+        element.tail = "\n\n" + (element.tail or "")
+    text = "".join(root.itertext())
     paragraphs = (_SPACES.sub(" ", block).strip() for block in re.split(r"\n\s*\n", text))
     return "\n\n".join(" ".join(p.split("\n")) for p in paragraphs if p)

@@ -80,7 +80,7 @@ def test_the_trace_holds_the_lookups_of_a_poll_and_the_queries_of_publishing(pla
     for expected in (
         r"SELECT url FROM sources WHERE name = ",  # where a source is fetched from
         r"FROM http_cache WHERE url = ",  # validators for the conditional GET
-        r"FROM articles WHERE url = ",  # is this entry new, changed or unchanged
+        r"FROM articles WHERE url IN \(",  # is each entry new, changed or unchanged
         r"UPDATE articles SET\s.*\sWHERE id = ",  # a changed article
         r"UPDATE sources SET\s.*\sWHERE name = ",  # the outcome of the poll
         r"FROM stories JOIN articles .* ORDER BY stories.sort_time DESC",  # the combined feed

@@ -377,11 +377,13 @@ class Store:
         """
         now = to_iso(utc_now())
         new = updated = unchanged = 0
+        unique = _unique_by_url(articles)
         with self.transaction():
-            for article in _unique_by_url(articles):
+            stored = self._content_rows([article.url for article in unique])
+            for article in unique:
                 origin = (origins or {}).get(article.url, Origin.FEED)
                 digest = content_hash(article)
-                row = self._content_row(monitor.article_id_for_url(self.db, article.url))
+                row = stored.get(article.url)
                 if row is not None and row["content_origin"] != origin:
                     unchanged += 1
                     continue
@@ -410,6 +412,29 @@ class Store:
         self._insert_version(article_id, 1, article, digest, now, diff=None)
         if origin != Origin.WATCH:  # a watched page is no article: it joins no story
             stories.file_new_article(self.db, self.reposts, article_id, now)
+
+    def _content_rows(self, urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored rows of the articles at `urls` (or that moved away from them), by URL.
+
+        One query for a whole batch; only the URLs not found are looked up among aliases.
+        """
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            cursor = self.db.execute(
+                f"""
+                SELECT id, url, content_hash, version, body_text, content_origin, removed_at
+                FROM articles WHERE url IN ({_placeholders(chunk)})
+                """,
+                chunk,
+            )
+            found.update((row["url"], row) for row in _dict_rows(cursor))
+            missing = [url for url in chunk if url not in found]
+            for url, article_id in monitor.aliased_articles(self.db, missing).items():
+                row = self._content_row(article_id)
+                if row is not None:
+                    found[url] = row
+        return found
 
     def _content_row(self, article_id: int | None) -> dict[str, Any] | None:
         if article_id is None:

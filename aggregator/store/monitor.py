@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -77,6 +78,17 @@ def article_id_for_url(db: sqlite_utils.Database, url: str) -> int | None:
         {"url": url},
     ).fetchone()
     return row[0] if row else None
+
+
+def aliased_articles(db: sqlite_utils.Database, urls: Sequence[str]) -> dict[str, int]:
+    """The articles that moved away from any of `urls`, by old URL."""
+    if not urls:
+        return {}
+    marks = ",".join("?" * len(urls))
+    rows = db.execute(
+        f"SELECT url, article_id FROM article_aliases WHERE url IN ({marks})", list(urls)
+    )
+    return dict(rows.fetchall())
 
 
 def move_article(
