@@ -6,7 +6,9 @@ furniture line or a scrap of label text subtracts. The element whose subtree col
 highest total is the article body: it gains every paragraph and stops growing once the next
 ancestor would take in more navigation and sidebars than text. Class and id names that
 Chinese CMSs use for article bodies (TRS_Editor, article-content, zw…) nudge the vote; those
-of comments, sidebars and footers count their text as furniture. A short first or last
+of comments, sidebars and footers count their text as furniture, and nothing inside an
+aside, a nav, a footer, a dialog or a comment box counts as article text, whatever its
+children are named. Cards pairing a headline link with a blurb are teasers. A short first or last
 paragraph beside the winning run in the same element (a kicker, a closing wish) is taken
 back into it. A per-source CSS selector skips the vote.
 """
@@ -91,6 +93,10 @@ _NEGATIVE_WORDS = frozenset(
     ]
 )
 _NEGATIVE_TAGS = frozenset(("nav", "aside", "footer"))
+# Boxes that never hold the article, whatever their children are called.
+_BOX_WORDS = frozenset(["modal", "popup", "dialog", "comment", "comments"])
+_BOX_ROLES = frozenset(["dialog", "complementary", "navigation", "contentinfo"])
+_BOX = -2
 _POSITIVE_BONUS = 1.15
 _MIN_TEXT_CHARS = 10
 _LINK_LINE_DENSITY = 0.5
@@ -98,8 +104,10 @@ _LONG_LINE_CHARS = 100
 _LONG_LINK_LINE_DENSITY = 0.75
 _MIN_BODY_SCORE = 20
 _TIGHT_SHARE = 0.8
-_ITEM_TAGS = ("li",)
+_ITEM_TAGS = ("li", "article")
 _HEADLINE_LINK_CHARS = 15
+_MAX_CARD_LINES = 6
+_MAX_CARD_TEXT = 400
 _CLOSING_SENTENCE = re.compile(r"[。！？!?…][\"'”’」』)）]*$")
 _FIELD_SEPARATOR = re.compile(r"[:：︱|｜]")
 _UTC = zone("UTC")
@@ -269,27 +277,42 @@ def _edge_paragraph(
 
 
 def _teaser_lines(lines: list[Line]) -> set[int]:
-    """Lines of list items that pair a headline link with a blurb: teasers of other articles.
+    """Lines of cards that pair a headline link with a blurb: teasers of other articles.
 
-    An article body's own list items read as text; a "more stories" list item is a link to
+    An article body's own list items read as text; a "more stories" item is a link to
     another article (the headline) plus its summary, whatever the site calls its classes.
+    Such a card is a list item, or one of several sibling <article> elements; it is small
+    (a list item as long as a whole article is a layout cell holding the article).
     """
     by_item: dict[HtmlElement, list[Line]] = {}
     for line in lines:
-        item = (
-            next(line.owner.iterancestors(*_ITEM_TAGS), None)
-            if line.owner.tag not in _ITEM_TAGS
-            else line.owner
-        )
+        item = _card_of(line.owner)
         if item is not None:
             by_item.setdefault(item, []).append(line)
     teasers: set[int] = set()
-    for item_lines in by_item.values():
-        if len(item_lines) >= 2 and any(
-            line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS for line in item_lines
+    for item, item_lines in by_item.items():
+        if (
+            2 <= len(item_lines) <= _MAX_CARD_LINES
+            and sum(line.chars - line.link_chars for line in item_lines) <= _MAX_CARD_TEXT
+            and any(
+                line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS
+                for line in item_lines
+            )
+            and (item.tag == "li" or _has_sibling_like(item))
         ):
             teasers.update(id(line) for line in item_lines)
     return teasers
+
+
+def _card_of(element: HtmlElement) -> HtmlElement | None:
+    if element.tag in _ITEM_TAGS:
+        return element
+    return next(element.iterancestors(*_ITEM_TAGS), None)
+
+
+def _has_sibling_like(element: HtmlElement) -> bool:
+    parent = element.getparent()
+    return parent is not None and sum(1 for child in parent if child.tag == element.tag) >= 2
 
 
 def _ordered_parts(
@@ -350,31 +373,41 @@ def _line_weight(line: Line, negative: bool) -> float:
 
 
 def _inside_negative(element: HtmlElement, polarity: dict[HtmlElement, int]) -> bool:
-    """Whether the element or an ancestor is named like a comment box, sidebar or footer."""
+    """Whether the element sits in a box named like a comment box, sidebar or footer.
+
+    The nearest named ancestor decides ("sidebar" around "article-excerpt" is a sidebar;
+    "article-body" inside "page-ad-margins" is the article), except that an aside, a nav, a
+    footer, a dialog or a comment box holds no article whatever its children are called:
+    sidebar teasers name their blurbs "excerpt", comment and sign-up dialogs name theirs
+    "body".
+    """
     node: HtmlElement | None = element
-    while node is not None:
+    settled = False
+    while node is not None and node.tag not in ("body", "html"):
         value = _polarity(node, polarity)
-        if value < 0:
+        if value == _BOX or (value < 0 and not settled):
             return True
-        if value > 0:
-            return False
+        settled = settled or value > 0
         node = node.getparent()
     return False
 
 
 def _polarity(element: HtmlElement, cache: dict[HtmlElement, int]) -> int:
-    """+1 for article-body names, -1 for furniture names, 0 otherwise (memoised)."""
+    """+1 for article-body names, -1 for furniture names, `_BOX` for asides, navs, footers,
+    dialogs and comment boxes, 0 otherwise (memoised)."""
     if element in cache:
         return cache[element]
     value = 0
-    if element.tag in _NEGATIVE_TAGS:
-        value = -1
+    if element.tag in _NEGATIVE_TAGS or element.get("role") in _BOX_ROLES:
+        value = _BOX
     else:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if names.strip():
             words = {word.lower() for word in _CAMEL_WORDS.findall(names)}
             if "trs" in words and "editor" in words:
                 value = 1
+            elif words & _BOX_WORDS and not words & _POSITIVE_WORDS:
+                value = _BOX
             elif words & _NEGATIVE_WORDS:
                 # "article-body pagination-…" or "article-comments": mixed names count
                 # for neither side.
