@@ -113,3 +113,75 @@ def test_a_layout_list_item_holding_the_whole_article_is_not_a_teaser():
 <div id="comments"><ul class="list-body">{comments}</ul></div>
 </li></ul></div></body></html>"""
     assert list(normalize(html).paragraphs) == story
+
+
+STANDINGS = [
+    ("Pos.", "Driver", "Points", "Wins"),
+    ("1", "Kyle Example", "5040", "5"),
+    ("2", "Martin Sample Jr.", "5035", "7"),
+    ("3", "Kevin Placeholder", "5033", "4"),
+]
+
+
+def standings_table() -> str:
+    head = "".join(f"<th>{cell}</th>" for cell in STANDINGS[0])
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in STANDINGS[1:]
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+ROWS = [" ".join(row) for row in STANDINGS]
+
+
+def test_a_data_table_inside_the_body_is_kept_one_line_per_row():
+    article = (
+        '<div class="article-text">'
+        + "".join(f"<p>{line}</p>" for line in STORY[:2])
+        + standings_table()
+        + f"<p>{STORY[2]}</p></div>"
+    )
+    assert paragraphs(english_page(article)) == [*STORY[:2], *ROWS, STORY[2]]
+
+
+def test_a_data_table_closing_the_body_is_kept():
+    article = article_div(STORY).replace("</div>", standings_table() + "</div>")
+    assert paragraphs(english_page(article)) == [*STORY, *ROWS]
+
+
+def test_a_layout_table_is_read_cell_by_cell():
+    menu = "".join(f'<a href="/s/{i}">Section {i}</a><br>' for i in range(8))
+    html = english_page(
+        f'<table><tr><td class="menu">{menu}</td><td>{article_div(STORY)}</td></tr>'
+        f'<tr><td colspan="2">Print this page</td></tr></table>'
+    )
+    assert paragraphs(html) == STORY
+
+
+def test_a_table_of_labelled_fields_is_a_header_not_rows_of_the_body():
+    fields = [
+        ("索 引 号：", "11220000013544357T/2022-00426"),
+        ("发文机关：", "某省人民政府"),
+        ("标 题：", "某省人民政府关于禁止新增建设项目的通告"),
+        ("发文字号：", "某政明电〔2022〕1号"),
+        ("成文日期：", "2022年01月27日"),
+        ("发布日期：", "2022年01月28日"),
+    ]
+    rows = "".join(
+        f"<tr><td>{a}</td><td>{b}</td><td>{c}</td><td>{d}</td></tr>"
+        for (a, b), (c, d) in zip(fields[::2], fields[1::2], strict=True)
+    )
+    story = [
+        "为做好干流补充治理工程建设，确保工程前期建设征地实物调查工作顺利进行，维护相关单位和"
+        "人民群众合法权益，现就有关事项通告如下：",
+        "一、自本通告发布之日起，在工程建设征占地范围内，禁止任何单位和个人新建、扩建和改建项目，"
+        "禁止擅自开发土地、修建房屋及新建其他设施。",
+        "二、自本通告发布之日起，上述区域内新迁入的人口不享有相关补偿政策。",
+    ]
+    html = f"""<html><head><meta charset="utf-8">
+<title>某省人民政府关于禁止新增建设项目的通告</title></head><body><table class="info">{rows}</table>
+<div class="zw">{"".join(f"<p>{line}</p>" for line in story)}</div></body></html>"""
+    record = normalize(html)
+    assert list(record.paragraphs) == story
+    assert record.title == "某省人民政府关于禁止新增建设项目的通告"
+    assert record.published == "2022-01-27T00:00:00+08:00"

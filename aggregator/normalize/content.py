@@ -142,9 +142,12 @@ def is_link_line(line: Line) -> bool:
 
 
 def is_running_text(line: Line) -> bool:
-    """A line that reads like article text: enough non-link characters and punctuation."""
+    """A line that reads like article text: enough non-link characters and punctuation.
+
+    A table row is not: it neither starts the body nor votes for it.
+    """
     text_chars = line.chars - line.link_chars
-    if is_link_line(line) or is_furniture(line.text):
+    if is_link_line(line) or is_furniture(line.text) or line.table_row:
         return False
     return (
         text_chars >= _MIN_TEXT_CHARS and has_sentence_punctuation(line.text)
@@ -369,6 +372,8 @@ def _line_weight(line: Line, negative: bool) -> float:
         return -float(line.chars)
     if is_running_text(line):
         return float(line.chars - line.link_chars)
+    if line.table_row:
+        return 0.0  # a row of figures belongs to whatever text it sits in
     return -0.3 * min(line.chars, 25)
 
 
