@@ -257,7 +257,7 @@ class _LineBuilder:
         in_heading = in_heading or tag in HEADING_TAGS
         self.add(element.text, owner, in_link, in_heading)
         for child in element:
-            visible = child.tag not in SKIPPED_TAGS and not is_hidden(child)
-            if isinstance(child.tag, str) and visible:
+            element_child = isinstance(child.tag, str)
+            if element_child and child.tag not in SKIPPED_TAGS and not is_hidden(child):
                 self._walk_in_row(child, child.tag, owner, in_link, in_heading)
             self.add(child.tail, owner, in_link, in_heading)
