@@ -59,3 +59,53 @@ def test_fields_and_box_headers_beside_the_body_are_not_paragraphs():
 def test_a_closing_sentence_outside_the_body_element_stays_out():
     html = page(*STORY, after="<p>欢迎投稿！</p>")
     assert paragraphs(html) == STORY
+
+
+EN_HEADLINE = "Hunter diagnosed with plague after eating a wild rabbit"
+EN_STORY = [
+    "The 55-year-old is the third resident of the region to contract the disease this year, "
+    "the local health commission said on Sunday.",
+    "Health officials said that 28 people in close contact with the hunter were put in "
+    "quarantine, and none of them has shown any symptoms so far.",
+    "The man told doctors he ate the rabbit meat on a hunting trip early this month.",
+]
+
+
+def english_page(*parts: str) -> str:
+    """An English article page whose body element holds `parts` (HTML) in order."""
+    return f"""<html><head><meta charset="utf-8"><title>{EN_HEADLINE} | The Daily</title></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<h1>{EN_HEADLINE}</h1><div class="byline">By Jane Doe</div>
+<div class="article-body">{"".join(parts)}</div>
+<footer>© 2019 The Daily. All rights reserved.</footer></body></html>"""
+
+
+def p(*lines: str) -> str:
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def test_an_english_opening_sentence_using_a_label_word_is_not_a_header():
+    opening = "A hunter who ate a wild rabbit has been hit by the plague."
+    assert paragraphs(english_page(p(opening, *EN_STORY))) == [opening, *EN_STORY]
+    dated = "Officials say the records are up to date and posted online."
+    assert paragraphs(english_page(p(dated, *EN_STORY))) == [dated, *EN_STORY]
+
+
+def test_english_header_labels_opening_a_line_are_still_header():
+    html = english_page(p("Published 2:16 AM EST Nov 20, 2019", "Source: Reuters", *EN_STORY))
+    assert paragraphs(html) == EN_STORY
+
+
+def test_a_most_read_rail_inside_the_article_is_skipped_whole():
+    items = "".join(
+        f'<div class="rail-item"><h3 class="rail-kicker">KICKER {i}</h3>'
+        f'<div class="rail-item-text">A different story about something else entirely, '
+        f"number {i} of the rail</div></div>"
+        for i in range(4)
+    )
+    rail = (
+        '<div class="rail"><div class="rail-header"><h3>Most read in world news</h3></div>'
+        f'<div class="rail-items">{items}</div></div>'
+    )
+    html = english_page(p(*EN_STORY[:2]), rail, p(EN_STORY[2]))
+    assert paragraphs(html) == EN_STORY

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from aggregator.dates import zone
 from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.content import is_link_line, is_running_text
@@ -21,11 +23,13 @@ from aggregator.normalize.lines import Line
 
 # A label is a word standing alone before its value: "时间：", "来源 新华网", "发布时间2023…".
 # The same word inside a sentence runs into the next Han character ("被打时间频繁发生",
-# "来源于", "编辑部"), so it is no label there.
+# "来源于", "编辑部"), so it is no label there. English label words are words of prose too
+# ("hit by the plague", "up to date"): they label a line they open, or before a colon.
 _HEADER_LABEL = re.compile(
     r"(?:来源|来自|出处|作者|(?:发布|发表|更新)于?|时间|日期|编辑|责编|字号|原标题"
     r"|(?:浏览|阅读|点击)(?:量|数|次数)?)(?![\u4e00-\u9fff])"
-    r"|\b(?:Source|Posted|Published|Updated|By|Date)\b",
+    r"|^\W*(?:Source|Posted|Published|Updated|By|Date)\b"
+    r"|\b(?:Source|Posted|Published|Updated|Date)\s*:",
     re.IGNORECASE,
 )
 _MAX_HEADER_LINE = 100
@@ -66,7 +70,7 @@ def article_paragraphs(
                 # subheading there ("【新春走基层】", "编者按"), which is kept.
                 continue
         elif starts_list(line.text):
-            list_box = line.owner.getparent() if line.owner.getparent() is not None else line.owner
+            list_box = _list_box(line, kept[-1] if kept else None)
             continue
         elif (
             len(kept) < _STANDFIRST_LINES
@@ -94,6 +98,22 @@ def _repeated_nearby(lines: list[Line]) -> set[int]:
             repeated.update((id(lines[earlier]), id(line)))
         last_seen[line.text] = position
     return repeated
+
+
+def _list_box(header: Line, last_kept: Line | None) -> HtmlElement:
+    """The box a list header opens: its widest ancestor that holds no paragraph before it.
+
+    A "Most read" rail embedded in the article puts its header in a box of its own, and its
+    teasers in another box beside it; both sit in the rail, which the article is not in.
+    """
+    box = header.owner.getparent() if header.owner.getparent() is not None else header.owner
+    while (
+        last_kept is not None
+        and box.getparent() is not None
+        and not _inside(last_kept.owner, box.getparent())
+    ):
+        box = box.getparent()
+    return box
 
 
 def _inside(element, container) -> bool:
