@@ -109,3 +109,20 @@ def test_a_most_read_rail_inside_the_article_is_skipped_whole():
     )
     html = english_page(p(*EN_STORY[:2]), rail, p(EN_STORY[2]))
     assert paragraphs(html) == EN_STORY
+
+
+def test_boxes_named_like_captions_or_credits_are_not_paragraphs():
+    caption = (
+        '<div class="wp-caption"><img src="/a.jpg" width="600" height="400">'
+        '<p class="wp-caption-text">Health workers at the hospital on Monday, where the '
+        "man is treated. (Credit: Getty Images)</p></div>"
+    )
+    credit = '<div class="image-credit">Jupiterimages, Getty Images/Creatas RF</div>'
+    html = english_page(p(EN_STORY[0]), caption, p(EN_STORY[1]), credit, p(EN_STORY[2]))
+    assert paragraphs(html) == EN_STORY
+
+
+def test_an_article_in_a_box_whose_name_mentions_credit_is_kept():
+    long_story = [line * 3 for line in EN_STORY]
+    html = english_page(f'<div class="credit-news">{p(*long_story)}</div>')
+    assert paragraphs(html) == long_story

@@ -19,7 +19,7 @@ from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.content import is_link_line, is_running_text
 from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
-from aggregator.normalize.lines import Line
+from aggregator.normalize.lines import Line, squash_spaces
 
 # A label is a word standing alone before its value: "时间：", "来源 新华网", "发布时间2023…".
 # The same word inside a sentence runs into the next Han character ("被打时间频繁发生",
@@ -36,6 +36,9 @@ _MAX_HEADER_LINE = 100
 _STANDFIRST_LINES = 3
 _MIN_REPEATED_CHARS = 15
 _REPEAT_DISTANCE = 8
+_CAPTION_NAMES = re.compile(r"(?<![a-z])(?:caption|credit)s?(?![a-z])", re.IGNORECASE)
+_CAPTION_BOX_DEPTH = 3
+_MAX_CAPTION_CHARS = 600
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
@@ -121,11 +124,26 @@ def _inside(element, container) -> bool:
 
 
 def _in_figure_caption(line: Line) -> bool:
-    """A line of a <figure>/<figcaption>: a photo caption or credit, not a paragraph."""
+    """A line of a photo caption or credit, not a paragraph.
+
+    That is a line of a <figure>/<figcaption>, or of a short box named like a caption or
+    a credit ("wp-caption-text", "image-credit"): a box that short is no article body,
+    whatever its name.
+    """
     owner = line.owner
-    return owner.tag in ("figure", "figcaption") or any(
+    if owner.tag in ("figure", "figcaption") or any(
         True for _ in owner.iterancestors("figure", "figcaption")
-    )
+    ):
+        return True
+    element: HtmlElement | None = owner
+    for _ in range(_CAPTION_BOX_DEPTH):
+        if element is None:
+            break
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if _CAPTION_NAMES.search(names):
+            return len(squash_spaces(element.text_content())) <= _MAX_CAPTION_CHARS
+        element = element.getparent()
+    return False
 
 
 def _is_header_line(text: str, title_text: str | None) -> bool:
