@@ -242,6 +242,12 @@ def test_metadata_instant_is_shown_in_the_pages_own_offset():
     assert normalize(_page(head, "")).published == "2022-02-06T12:48:06+00:00"
 
 
+def test_a_blank_metadata_date_gives_way_to_the_date_line():
+    head = '<script type="application/ld+json">{"datePublished": "0001-01-01T00:00:00Z"}</script>'
+    record = normalize(_page(head, "<p>Published Nov 20, 2019</p>"))
+    assert record.published == "2019-11-20T00:00:00+08:00"
+
+
 def test_official_document_date_wins_over_the_cms_publish_time():
     head = '<meta name="PubDate" content="2022-01-28 00:00:00">'
     cells = "<table><tr><td>成文日期：</td><td>2022年01月27日</td></tr></table>"
