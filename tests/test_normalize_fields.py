@@ -243,7 +243,8 @@ def test_metadata_instant_is_shown_in_the_pages_own_offset():
 
 
 def test_a_blank_metadata_date_gives_way_to_the_date_line():
-    head = '<script type="application/ld+json">{"datePublished": "0001-01-01T00:00:00Z"}</script>'
+    jsonld = '{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}'
+    head = f'<script type="application/ld+json">{jsonld}</script>'
     record = normalize(_page(head, "<p>Published Nov 20, 2019</p>"))
     assert record.published == "2019-11-20T00:00:00+08:00"
 
