@@ -126,3 +126,12 @@ def test_an_article_in_a_box_whose_name_mentions_credit_is_kept():
     long_story = [line * 3 for line in EN_STORY]
     html = english_page(f'<div class="credit-news">{p(*long_story)}</div>')
     assert paragraphs(html) == long_story
+
+
+def test_a_main_heading_worded_apart_from_the_title_is_not_the_first_paragraph():
+    html = english_page(
+        "<h1>High School Roundup: Viera defeats Rockledge to remain undefeated</h1>",
+        '<div class="attribution">Elliot Example Florida Daily</div>',
+        p(*EN_STORY),
+    ).replace(f"<title>{EN_HEADLINE} | The Daily</title>", "<title>HS Roundup: Viera wins</title>")
+    assert paragraphs(html) == EN_STORY

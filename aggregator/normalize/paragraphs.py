@@ -64,7 +64,7 @@ def article_paragraphs(
         if _in_figure_caption(line) or id(line) in repeated:
             continue
         if not in_body:
-            if _is_header_line(line.text, title_text):
+            if _is_header_line(line.text, title_text) or _in_main_heading(line):
                 continue
             in_body = is_running_text(line)
             if not in_body and not _HAN.search(line.text):
@@ -121,6 +121,14 @@ def _list_box(header: Line, last_kept: Line | None) -> HtmlElement:
 
 def _inside(element, container) -> bool:
     return element is container or any(a is container for a in element.iterancestors())
+
+
+def _in_main_heading(line: Line) -> bool:
+    """A line of an <h1>: above the body, the headline, even when worded apart from <title>
+    ("HS Roundup: …" in the head, "High School Roundup: …" on the page)."""
+    return line.in_heading and (
+        line.owner.tag == "h1" or next(line.owner.iterancestors("h1"), None) is not None
+    )
 
 
 def _in_figure_caption(line: Line) -> bool:
