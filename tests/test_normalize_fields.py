@@ -8,7 +8,7 @@ import pytest
 from aggregator.dates import zone
 from aggregator.models import Credit
 from aggregator.normalize import normalize, render_summary
-from aggregator.normalize.boilerplate import is_furniture
+from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.credits import authors_of, credits_in_line, credits_in_paragraph
 from aggregator.normalize.datetext import find_dates
 from aggregator.normalize.lines import Line
@@ -141,10 +141,60 @@ def test_publisher_from_copyright(footer, publisher):
         "每天推送本地要闻和便民资讯，更多精彩内容请扫描二维码关注（hexidaily）",
         "【本文版权归腾讯公司独家所有。未经授权，不得转载、摘编等。】",
         "Copyright © 2003 Yahoo! Holdings (Hong Kong) Limited. 版权所有 不得转载",
+        "Copyright @ 2019 The Example Arab.",
+        "Advert",
+        "Anzeige",
+        "Sharing is caring!",
+        "0shares",
+        "Read Later",
+        "Share this article",
+        "Copied!",
+        "Caption",
+        "Image 1 of / 13",
+        "1 / 13",
+        "1 of 6",
+        "Back to Gallery",
+        "Continue Reading Below",
+        "Share your thoughts with friends.",
+        "This slideshow requires JavaScript.",
+        "To Read the Full Story",
+        "Loading content ...",
     ],
 )
 def test_furniture_lines(line):
     assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Related Links",
+        "You may also like...",
+        "ABOUT THE AUTHOR",
+        "Explore further",
+        "DON'T MISS",
+        "Tell us what YOU think...",
+        "Read these next",
+        "Top Stories",
+        "Recommended Articles",
+        "相关新闻",
+    ],
+)
+def test_headers_of_lists_after_the_article(line):
+    assert starts_list(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company said it would share the data with regulators next week.",
+        "About the author of the report, little is known beyond her name.",
+        "Shares in the company fell 5 per cent on Tuesday after the results.",
+        "Top stories of the year were chosen by the readers of the paper.",
+    ],
+)
+def test_english_sentences_with_widget_words_are_neither(line):
+    assert not is_furniture(line) and not starts_list(line)
 
 
 @pytest.mark.parametrize(

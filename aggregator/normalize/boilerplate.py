@@ -21,7 +21,15 @@ _FURNITURE_LINE = re.compile(
     r"|发表评论|我来说两句|评论|点赞|举报|登录|注册|\d+|更多|more|top|print|share|close"
     r"|email|tweet|facebook|twitter|linkedin|whatsapp|reddit|comments?|advertisement|ad|广告"
     r"|正文|全文|摘要|首页|上一页|下一页|尾页|第\s*\d+\s*页|共\s*\d+\s*页|[/|｜·•]"
-    r")[\s\]】)）>:：|｜/]*$",
+    # English (and German) buttons, counters and widget labels.
+    r"|adverts?|advertisements|anzeige|sponsored(?: content)?|caption|copied|read later"
+    r"|save(?: for later)?|back to (?:gallery|top)|(?:view|open) gallery|\d*\s*shares?"
+    r"|sharing is caring|share (?:this|the) (?:article|story|page|post)"
+    r"|share your thoughts(?: with friends)?|continue reading(?: below)?"
+    r"|(?:to )?read the full (?:story|article)|loading(?: content)?"
+    r"|this slideshow requires javascript"
+    r"|(?:(?:image|photo|picture|slide)s?\s*)?\d+\s*(?:of|/)\s*/?\s*\d*"
+    r")[\s\]】)）>:：|｜/.…!]*$",
     re.IGNORECASE,
 )
 # Marks that make a line furniture wherever they stand in it: licence and filing numbers,
@@ -29,7 +37,7 @@ _FURNITURE_LINE = re.compile(
 # "版权所有者" (the copyright owner) is a word of prose, not the notice.
 _FURNITURE_MARK = re.compile(
     r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|网站标识码|"
-    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|\d)|©\s*\d{4}|"
+    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|@|\d)|©\s*\d{4}|"
     r"All rights reserved|本站声明|免责声明|转载请注明|(?:禁止|不得|严禁|谢绝)转载|"
     r"(?:分享到|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|上一篇|下一篇|上一条|下一条|"
     r"技术支持|主办单位|承办单位|字号)\s*[:：]|【\s*字体|"
@@ -53,10 +61,12 @@ _MIN_PROSE_CHARS = 30
 _LIST_HEADER = re.compile(
     r"^[\s\[【(（]*(?:相关(?:新闻|报道|阅读|文章|链接|推荐|稿件|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|"
     r"猜你喜欢|热门文章|热门新闻|最新文章|最新新闻|更多新闻|精彩推荐|图片新闻|往期回顾|"
-    r"Related(?: Articles| Stories| News| Content| Topics)?|Read more|More from\b.*|"
-    r"Recommended(?: for you)?|Most (?:read|popular|viewed|shared)\b.*|Trending(?: now)?|"
-    r"Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
-    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>]*$",
+    r"Related(?: Articles| Stories| News| Content| Topics| Links| Posts)?|Read more|More from\b.*|"
+    r"Recommended(?: for you| Articles| Stories| Reading)?|Most (?:read|popular|viewed|shared)\b.*|"
+    r"Trending(?: now)?|Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
+    r"About the author|Explore further|Don'?t miss|Tell us what you think|Read (?:these )?next|"
+    r"Up next|More (?:stories|news|on this (?:story|topic))|Top stories|Editor'?s picks|"
+    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>.…!]*$",
     re.IGNORECASE,
 )
 
