@@ -135,3 +135,12 @@ def test_a_main_heading_worded_apart_from_the_title_is_not_the_first_paragraph()
         p(*EN_STORY),
     ).replace(f"<title>{EN_HEADLINE} | The Daily</title>", "<title>HS Roundup: Viera wins</title>")
     assert paragraphs(html) == EN_STORY
+
+
+def test_time_stamps_are_dropped_wherever_the_template_puts_them():
+    html = english_page(
+        p(EN_STORY[0], "Updated at 1:23 p.m.", EN_STORY[1]),
+        '<div class="footer-date">Published 11:11 PM EST Nov 19, 2019</div>',
+        p(EN_STORY[2], "Updated guidance came on May 2, 2019."),
+    )
+    assert paragraphs(html) == [*EN_STORY, "Updated guidance came on May 2, 2019."]

@@ -39,6 +39,19 @@ _REPEAT_DISTANCE = 8
 _CAPTION_NAMES = re.compile(r"(?<![a-z])(?:caption|credit)s?(?![a-z])", re.IGNORECASE)
 _CAPTION_BOX_DEPTH = 3
 _MAX_CAPTION_CHARS = 600
+_STAMP_LABEL = re.compile(
+    r"(?:Published|Updated|Posted|Modified|Last (?:updated|modified)|First published)"
+    r"(?:\s+(?:on|at))?\s*:?\s*",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
+# What a time stamp holds besides its date: the clock, a zone, a weekday, "at".
+_STAMP_WORDS = re.compile(
+    r"\b(?:[0-2]?\d:[0-5]\d|[ap]\.?m\.?|(?-i:[A-Z]{1,2}[SD]?T|UTC|GMT)|at|on"
+    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?![\w])",
+    re.IGNORECASE,
+)
+_MAX_STAMP_CHARS = 80
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
@@ -61,7 +74,7 @@ def article_paragraphs(
             list_box = None  # the article resumes after a box embedded in it
         if is_furniture(line.text) or is_link_line(line):
             continue
-        if _in_figure_caption(line) or id(line) in repeated:
+        if _in_figure_caption(line) or id(line) in repeated or _is_time_stamp(line.text):
             continue
         if not in_body:
             if _is_header_line(line.text, title_text) or _in_main_heading(line):
@@ -83,6 +96,21 @@ def article_paragraphs(
             continue  # the byline/date block under a standfirst ("By", name, "Nov. 19, 2019")
         kept.append(line)
     return kept
+
+
+def _is_time_stamp(text: str) -> bool:
+    """A "Published 11:11 PM EST Nov 19, 2019" / "Updated at 1:23 p.m." line: the page's
+    record of when it went up, wherever the template puts it, not a sentence of the text."""
+    label = _STAMP_LABEL.match(text)
+    if label is None or len(text) > _MAX_STAMP_CHARS:
+        return False
+    rest = text[label.end() :]
+    dates = find_dates(rest, _UTC, month_first=True)
+    if not dates and not _CLOCK.search(rest):
+        return False
+    for found in reversed(dates):
+        rest = rest[: found.start] + " " + rest[found.end :]
+    return not _STAMP_WORDS.sub(" ", rest).strip(" \t,.|·-–—()")
 
 
 def _repeated_nearby(lines: list[Line]) -> set[int]:
