@@ -144,3 +144,43 @@ def test_time_stamps_are_dropped_wherever_the_template_puts_them():
         p(EN_STORY[2], "Updated guidance came on May 2, 2019."),
     )
     assert paragraphs(html) == [*EN_STORY, "Updated guidance came on May 2, 2019."]
+
+
+DEK = (
+    "There are more devices and services to choose from than ever before. Here is how to "
+    "figure out what is best for you."
+)
+
+
+def headed_article(header_extra: str, body: str) -> str:
+    return f"""<html><head><meta charset="utf-8"><title>{EN_HEADLINE}</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav><article>
+<header class="headline-wrap"><h1>{EN_HEADLINE}</h1>{header_extra}
+<div class="byline">By Jane Doe</div></header>
+<div class="article-body">{body}</div></article>
+<footer>© 2019 The Daily. All rights reserved.</footer></body></html>"""
+
+
+def test_a_standfirst_beside_the_headline_is_not_the_first_paragraph():
+    html = headed_article(f'<h2 class="sub-head">{DEK}</h2>', p(*EN_STORY))
+    assert paragraphs(html) == EN_STORY
+
+
+def test_an_intro_paragraph_in_the_body_box_is_kept():
+    html = headed_article("", p(DEK, *EN_STORY))
+    assert paragraphs(html) == [DEK, *EN_STORY]
+
+
+def test_a_post_sharing_a_box_with_its_title_is_kept():
+    """Blog archives put each post's title, date and text in one table, one post after
+    another: the text is no standfirst."""
+    titles = [EN_HEADLINE, "An older post", "Another older post", "The oldest post"]
+    posts = "".join(
+        f'<table class="post"><tr><td class="post-title">{title}</td></tr>'
+        f'<tr><td class="post-title">2005-06-1{i} 03:25:55</td></tr>'
+        f'<tr><td class="post-body">{" ".join(EN_STORY[i % 3 :] * 2)}</td></tr></table>'
+        for i, title in enumerate(titles)
+    )
+    html = f"""<html><head><title>{EN_HEADLINE}</title></head><body>
+<div class="posts">{posts}</div></body></html>"""
+    assert paragraphs(html)[0] == " ".join(EN_STORY * 2)

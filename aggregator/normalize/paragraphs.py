@@ -38,6 +38,8 @@ _MIN_REPEATED_CHARS = 15
 _REPEAT_DISTANCE = 8
 _CAPTION_NAMES = re.compile(r"(?<![a-z])(?:caption|credit)s?(?![a-z])", re.IGNORECASE)
 _CAPTION_BOX_DEPTH = 3
+_MAX_HEADER_BOX_LINES = 8
+_MAX_STANDFIRST_CHARS = 300
 _MAX_CAPTION_CHARS = 600
 _STAMP_LABEL = re.compile(
     r"(?:Published|Updated|Posted|Modified|Last (?:updated|modified)|First published)"
@@ -61,8 +63,10 @@ def article_paragraphs(
 ) -> list[Line]:
     """The lines of `block` that are the article's own paragraphs, in order."""
     lines = list(block)
+    headline_box = None
     if title is not None and title in lines[:12]:
         lines = lines[lines.index(title) + 1 :]
+        headline_box = _headline_box(title, list(block))
     repeated = _repeated_nearby(lines)
     kept: list[Line] = []
     in_body = False
@@ -77,7 +81,11 @@ def article_paragraphs(
         if _in_figure_caption(line) or id(line) in repeated or _is_time_stamp(line.text):
             continue
         if not in_body:
-            if _is_header_line(line.text, title_text) or _in_main_heading(line):
+            if (
+                _is_header_line(line.text, title_text)
+                or _in_main_heading(line)
+                or (headline_box is not None and _inside(line.owner, headline_box))
+            ):
                 continue
             in_body = is_running_text(line)
             if not in_body and not _HAN.search(line.text):
@@ -149,6 +157,30 @@ def _list_box(header: Line, last_kept: Line | None) -> HtmlElement:
 
 def _inside(element, container) -> bool:
     return element is container or any(a is container for a in element.iterancestors())
+
+
+def _headline_box(title: Line, lines: list[Line]) -> HtmlElement:
+    """The box the headline shares with its dek, byline and date, apart from the body.
+
+    It is the headline's widest ancestor that holds neither the end of the article nor more
+    than a header's few lines, one of them at most a short paragraph: a standfirst in it
+    ("There are more devices… Here's how to figure out…") introduces the article rather
+    than being its text.
+    """
+    box = title.owner
+    while True:
+        parent = box.getparent()
+        if parent is None or _inside(lines[-1].owner, parent):
+            return box
+        inside = [line for line in lines if _inside(line.owner, parent)]
+        text = [line for line in inside if line is not title and is_running_text(line)]
+        if (
+            len(inside) > _MAX_HEADER_BOX_LINES
+            or len(text) > 1
+            or any(line.chars > _MAX_STANDFIRST_CHARS for line in text)
+        ):
+            return box
+        box = parent
 
 
 def _in_main_heading(line: Line) -> bool:
