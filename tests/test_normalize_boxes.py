@@ -185,3 +185,56 @@ def test_a_table_of_labelled_fields_is_a_header_not_rows_of_the_body():
     assert list(record.paragraphs) == story
     assert record.title == "某省人民政府关于禁止新增建设项目的通告"
     assert record.published == "2022-01-27T00:00:00+08:00"
+
+
+def promo(title: str, blurb: str) -> str:
+    return (
+        f'<div class="promo"><div class="promo-category"><a href="/business">Business</a></div>'
+        f'<div class="promo-title"><a href="/story/{len(title)}">{title}</a></div>'
+        f'<div class="promo-description">{blurb}</div></div>'
+    )
+
+
+def test_a_card_of_another_story_between_paragraphs_is_not_text():
+    card = promo(
+        "Column: A vulture firm's bid for the chain shows there is value in newspapers",
+        "Among those who believe that the press provides value for society, the firm is "
+        "seen as one that makes real vultures look good by comparison.",
+    )
+    more = [
+        "The mayor said the clean-up would also create about two hundred jobs for local "
+        "workers, most of them in the building trades, over the next two years.",
+        "The opposition said it would watch the spending closely and asked for a report to "
+        "the council every three months until the work is finished.",
+    ]
+    article = (
+        '<div class="article-text">'
+        + "".join(f"<p>{line}</p>" for line in STORY)
+        + card
+        + "".join(f"<p>{line}</p>" for line in more)
+        + "</div>"
+    )
+    assert paragraphs(english_page(article)) == [*STORY, *more]
+
+
+def test_a_see_more_link_closing_a_section_leaves_the_section():
+    see_more = '<p><a href="/hk">SEE MORE: Protests: 800 students under siege</a></p>'
+    article = (
+        f'<div class="article-text"><div class="section"><p>{STORY[0]}</p><p>{STORY[1]}</p>'
+        f"{see_more}</div><p>{STORY[2]}</p></div>"
+    )
+    assert paragraphs(english_page(article)) == STORY
+
+
+def test_a_pager_inside_the_last_paragraph_does_not_make_it_a_card():
+    last = (
+        STORY[2]
+        + '<br><span class="pager"><a href="?p=1">[1]</a> <a href="?p=2">[2]</a> '
+        + ('<a href="?p=3">[3]</a> <a href="?p=4">[4]</a> <a href="?p=5">[5]</a></span>')
+    )
+    article = (
+        '<div class="article-text">'
+        + "".join(f"<p>{line}</p>" for line in [*STORY[:2], last])
+        + "</div>"
+    )
+    assert paragraphs(english_page(article)) == STORY

@@ -108,6 +108,7 @@ _ITEM_TAGS = ("li", "article")
 _HEADLINE_LINK_CHARS = 15
 _MAX_CARD_LINES = 6
 _MAX_CARD_TEXT = 400
+_MAX_BLURB_LINES = 2
 _CLOSING_SENTENCE = re.compile(r"[。！？!?…][\"'”’」』)）]*$")
 _FIELD_SEPARATOR = re.compile(r"[:：︱|｜]")
 _UTC = zone("UTC")
@@ -118,12 +119,14 @@ class ContentBlock:
     """The article body: a run of consecutive children of `element` and their lines.
 
     `parts` are the children (elements, or lines of text sitting directly in `element`) in
-    the run, in order; `lines` are all visible lines inside them.
+    the run, in order; `lines` are all visible lines inside them; `teasers` the ids of
+    those lines that are cards of other articles embedded in the body.
     """
 
     element: HtmlElement
     parts: tuple[HtmlElement | Line, ...]
     lines: tuple[Line, ...]
+    teasers: frozenset[int] = frozenset()
 
 
 def has_sentence_punctuation(text: str) -> bool:
@@ -167,22 +170,26 @@ def find_content(
         chosen = _select(root, selector)
         if chosen is not None:
             return ContentBlock(chosen, (chosen,), tuple(_lines_under(chosen, lines)))
-    polarity: dict[HtmlElement, int] = {}
-    teasers = _teaser_lines(lines)
-    weights = [
-        _line_weight(line, id(line) in teasers or _inside_negative(line.owner, polarity))
-        for line in lines
-    ]
-    subtree: dict[HtmlElement, float] = {}
     direct: dict[HtmlElement, list[int]] = {}
     span: dict[HtmlElement, tuple[int, int]] = {}
     for position, line in enumerate(lines):
         direct.setdefault(line.owner, []).append(position)
         element: HtmlElement | None = line.owner
         while element is not None:
-            subtree[element] = subtree.get(element, 0.0) + weights[position]
             first, _ = span.get(element, (position, position))
             span[element] = (first, position)
+            element = element.getparent()
+    polarity: dict[HtmlElement, int] = {}
+    teasers = _teaser_lines(lines, span, _key(root.findtext(".//title") or ""))
+    weights = [
+        _line_weight(line, position in teasers or _inside_negative(line.owner, polarity))
+        for position, line in enumerate(lines)
+    ]
+    subtree: dict[HtmlElement, float] = {}
+    for position, line in enumerate(lines):
+        element = line.owner
+        while element is not None:
+            subtree[element] = subtree.get(element, 0.0) + weights[position]
             element = element.getparent()
     runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]] = {}
     for element in span:
@@ -216,6 +223,7 @@ def find_content(
         element,
         tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
         tuple(lines[first : last + 1]),
+        frozenset(id(lines[p]) for p in teasers if first <= p <= last),
     )
 
 
@@ -279,38 +287,71 @@ def _edge_paragraph(
     return taken
 
 
-def _teaser_lines(lines: list[Line]) -> set[int]:
-    """Lines of cards that pair a headline link with a blurb: teasers of other articles.
+def _teaser_lines(
+    lines: list[Line], span: dict[HtmlElement, tuple[int, int]], page_title: str
+) -> set[int]:
+    """Positions of lines in cards that pair a headline link with a blurb: teasers of other
+    articles, in a list or alone between two paragraphs of the article.
 
-    An article body's own list items read as text; a "more stories" item is a link to
+    An article body's own list items read as text; a "more stories" card is a link to
     another article (the headline) plus its summary, whatever the site calls its classes.
-    Such a card is a list item, or one of several sibling <article> elements; it is small
-    (a list item as long as a whole article is a layout cell holding the article).
+    The card is the smallest box around the headline holding more than the headline, or
+    the list item or <article> around it. It opens with the headline (a "See more:" link
+    closing a section of the article is no card) and is small: a blurb of a line or two (a
+    list item as long as a whole article is a layout cell holding the article). A page's
+    own linked headline (in an <h1>, or repeating its <title>) heads the article, not a
+    card.
     """
-    by_item: dict[HtmlElement, list[Line]] = {}
-    for line in lines:
-        item = _card_of(line.owner)
-        if item is not None:
-            by_item.setdefault(item, []).append(line)
     teasers: set[int] = set()
-    for item, item_lines in by_item.items():
-        if (
-            2 <= len(item_lines) <= _MAX_CARD_LINES
-            and sum(line.chars - line.link_chars for line in item_lines) <= _MAX_CARD_TEXT
-            and any(
-                line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS
-                for line in item_lines
-            )
-            and (item.tag == "li" or _has_sibling_like(item))
-        ):
-            teasers.update(id(line) for line in item_lines)
+    for position, line in enumerate(lines):
+        if not _is_headline_link(line) or (page_title and _key(line.text) in page_title):
+            continue
+        for card in _cards_around(line.owner, span):
+            first, last = span[card]
+            above = [ln for ln in lines[first:position] if is_running_text(ln)]
+            blurb = [ln for ln in lines[position + 1 : last + 1] if is_running_text(ln)]
+            text = sum(ln.chars - ln.link_chars for ln in lines[first : last + 1])
+            if (
+                last - first + 1 <= _MAX_CARD_LINES
+                and not above
+                and 1 <= len(blurb) <= _MAX_BLURB_LINES
+                and text <= _MAX_CARD_TEXT
+            ):
+                teasers.update(range(first, last + 1))
+                break
     return teasers
 
 
-def _card_of(element: HtmlElement) -> HtmlElement | None:
-    if element.tag in _ITEM_TAGS:
-        return element
-    return next(element.iterancestors(*_ITEM_TAGS), None)
+def _is_headline_link(line: Line) -> bool:
+    """A line that is one linked headline: words, not a pager ("[1] [2] [3]")."""
+    return (
+        line.link_density > 0.8
+        and sum(ch.isalpha() for ch in line.text) >= _HEADLINE_LINK_CHARS
+        and line.owner.tag != "h1"
+        and next(line.owner.iterancestors("h1"), None) is None
+    )
+
+
+def _cards_around(element: HtmlElement, span: dict[HtmlElement, tuple[int, int]]):
+    """The boxes that may be the card of a headline link owned by `element`, smallest
+    first: its ancestors holding other lines (while they are small enough to be cards), and
+    the list item or sibling <article> around it."""
+    own = span[element]
+    node: HtmlElement | None = element
+    while node is not None:
+        first, last = span[node]
+        if last - first + 1 > _MAX_CARD_LINES:
+            break
+        if (first, last) != own:
+            yield node
+        node = node.getparent()
+    item = element if element.tag in _ITEM_TAGS else next(element.iterancestors(*_ITEM_TAGS), None)
+    if item is not None and (item.tag == "li" or _has_sibling_like(item)):
+        yield item
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
 
 
 def _has_sibling_like(element: HtmlElement) -> bool:

@@ -70,7 +70,7 @@ def read_html_article(
         notes.append("no article body found: the page looks like a list, index or empty page")
         kept: list[Line] = []
     else:
-        kept = article_paragraphs(block.lines, title.line, title.text)
+        kept = article_paragraphs(block.lines, title.line, title.text, block.teasers)
         if not kept:
             notes.append("the article block holds no paragraphs")
     paragraphs = tuple(line.text for line in kept)

@@ -59,9 +59,13 @@ _UTC = zone("UTC")
 
 
 def article_paragraphs(
-    block: tuple[Line, ...], title: Line | None, title_text: str | None
+    block: tuple[Line, ...],
+    title: Line | None,
+    title_text: str | None,
+    teasers: frozenset[int] = frozenset(),
 ) -> list[Line]:
-    """The lines of `block` that are the article's own paragraphs, in order."""
+    """The lines of `block` that are the article's own paragraphs, in order; `teasers` are
+    the ids of lines of other articles' cards (see `content`)."""
     lines = list(block)
     headline_box = None
     if title is not None and title in lines[:12]:
@@ -76,7 +80,7 @@ def article_paragraphs(
             if not is_running_text(line) or _inside(line.owner, list_box):
                 continue
             list_box = None  # the article resumes after a box embedded in it
-        if is_furniture(line.text) or is_link_line(line):
+        if is_furniture(line.text) or is_link_line(line) or id(line) in teasers:
             continue
         if _in_figure_caption(line) or id(line) in repeated or _is_time_stamp(line.text):
             continue
