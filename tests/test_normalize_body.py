@@ -184,3 +184,10 @@ def test_a_post_sharing_a_box_with_its_title_is_kept():
     html = f"""<html><head><title>{EN_HEADLINE}</title></head><body>
 <div class="posts">{posts}</div></body></html>"""
     assert paragraphs(html)[0] == " ".join(EN_STORY * 2)
+
+
+def test_a_standfirst_beside_a_headline_worded_apart_from_the_title_is_not_text():
+    html = headed_article(
+        f'<h2 class="dek">{DEK}</h2><div class="meta">Nov 15, 2019, 5:45 AM</div>', p(*EN_STORY)
+    ).replace(f"<title>{EN_HEADLINE}</title>", "<title>Plague case | The Daily</title>")
+    assert paragraphs(html) == EN_STORY

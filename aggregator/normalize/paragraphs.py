@@ -40,6 +40,7 @@ _CAPTION_NAMES = re.compile(r"(?<![a-z])(?:caption|credit)s?(?![a-z])", re.IGNOR
 _CAPTION_BOX_DEPTH = 3
 _MAX_HEADER_BOX_LINES = 8
 _MAX_STANDFIRST_CHARS = 300
+_MIN_PARAGRAPH_CHARS = 40  # shorter lines with a comma are datelines and bylines
 _MAX_CAPTION_CHARS = 600
 _STAMP_LABEL = re.compile(
     r"(?:Published|Updated|Posted|Modified|Last (?:updated|modified)|First published)"
@@ -71,6 +72,9 @@ def article_paragraphs(
     if title is not None and title in lines[:12]:
         lines = lines[lines.index(title) + 1 :]
         headline_box = _headline_box(title, list(block))
+    else:  # the headline worded apart from <title>: the <h1> at the top of the block
+        heading = next((line for line in lines[:12] if _in_main_heading(line)), None)
+        headline_box = _headline_box(heading, list(block)) if heading is not None else None
     repeated = _repeated_nearby(lines)
     kept: list[Line] = []
     in_body = False
@@ -167,7 +171,8 @@ def _headline_box(title: Line, lines: list[Line]) -> HtmlElement:
     """The box the headline shares with its dek, byline and date, apart from the body.
 
     It is the headline's widest ancestor that holds neither the end of the article nor more
-    than a header's few lines, one of them at most a short paragraph: a standfirst in it
+    than a header's few lines, one of them at most a short paragraph (and date or byline
+    lines): a standfirst in it
     ("There are more devices… Here's how to figure out…") introduces the article rather
     than being its text.
     """
@@ -177,7 +182,11 @@ def _headline_box(title: Line, lines: list[Line]) -> HtmlElement:
         if parent is None or _inside(lines[-1].owner, parent):
             return box
         inside = [line for line in lines if _inside(line.owner, parent)]
-        text = [line for line in inside if line is not title and is_running_text(line)]
+        text = [
+            line
+            for line in inside
+            if line is not title and line.chars >= _MIN_PARAGRAPH_CHARS and is_running_text(line)
+        ]
         if (
             len(inside) > _MAX_HEADER_BOX_LINES
             or len(text) > 1
