@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aggregator.normalize import normalize
 
 HEADLINE = "娱乐圈受黑社会控制？明星挨打事件回顾"
@@ -191,3 +193,25 @@ def test_a_standfirst_beside_a_headline_worded_apart_from_the_title_is_not_text(
         f'<h2 class="dek">{DEK}</h2><div class="meta">Nov 15, 2019, 5:45 AM</div>', p(*EN_STORY)
     ).replace(f"<title>{EN_HEADLINE}</title>", "<title>Plague case | The Daily</title>")
     assert paragraphs(html) == EN_STORY
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Protesters do not want the city to lose its autonomy (Image: GETTY )",
+        "Workers load trims into a truck outside a store in Hialeah. (AP Photo/Alan Diaz, File)",
+        "The road to retiring early isn't easy.Kathrin Ziegler/Getty",
+        "The logo is displayed outside of a co-working space in New York.Reuters",
+    ],
+)
+def test_a_caption_ending_in_its_photo_credit_is_not_a_paragraph(caption):
+    html = english_page(p(EN_STORY[0]), f'<div class="pic">{caption}</div>', p(*EN_STORY[1:]))
+    assert paragraphs(html) == EN_STORY
+
+
+def test_sentences_naming_agencies_or_abbreviations_are_kept():
+    lines = [
+        "The figures were first reported by Reuters, and confirmed by the ministry later.",
+        "The patient file is known as the electronic record (ePA)",
+    ]
+    assert paragraphs(english_page(p(*EN_STORY, *lines))) == [*EN_STORY, *lines]

@@ -55,6 +55,16 @@ _STAMP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_STAMP_CHARS = 80
+# A caption ends with its photo credit: "(Image: GETTY )", "(AP Photo/Alan Diaz, File)",
+# or the credit run into it by the markup: "…isn't easy.Kathrin Ziegler/Getty".
+_PHOTO_AGENCIES = r"(?-i:Getty(?: Images)?|Reuters|AP|AFP|EPA|Shutterstock|iStock(?:photo)?)"
+_PHOTO_CREDIT_END = re.compile(
+    r"\((?:Image|Photo|Picture|Pic|Photograph|Credit)s?(?: credit)?\s*:[^()]{1,60}\)\s*$"
+    rf"|\({_PHOTO_AGENCIES}(?: Photo)?\b[^()]{{0,60}}\)\s*$"
+    rf"|[a-z][.!?][\"”’]?(?:[A-Z][\w'’-]*\s){{0,3}}[A-Z][\w'’-]*/{_PHOTO_AGENCIES}\s*$"
+    rf"|[a-z][.!?][\"”’]?{_PHOTO_AGENCIES}\s*$",
+    re.IGNORECASE,
+)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _UTC = zone("UTC")
 
@@ -86,7 +96,12 @@ def article_paragraphs(
             list_box = None  # the article resumes after a box embedded in it
         if is_furniture(line.text) or is_link_line(line) or id(line) in teasers:
             continue
-        if _in_figure_caption(line) or id(line) in repeated or _is_time_stamp(line.text):
+        if (
+            _in_figure_caption(line)
+            or id(line) in repeated
+            or _is_time_stamp(line.text)
+            or _PHOTO_CREDIT_END.search(line.text)
+        ):
             continue
         if not in_body:
             if (
