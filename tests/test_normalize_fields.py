@@ -159,6 +159,12 @@ def test_publisher_from_copyright(footer, publisher):
         "This slideshow requires JavaScript.",
         "To Read the Full Story",
         "Loading content ...",
+        "© Martin Example of Aberdeenshire, Scotland",
+        "This document is subject to copyright. Apart from any fair dealing for the purpose of "
+        "private study or research, no part may be reproduced without the written permission. "
+        "The content is provided for information purposes only.",
+        "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
     ],
 )
 def test_furniture_lines(line):
@@ -191,6 +197,9 @@ def test_headers_of_lists_after_the_article(line):
         "About the author of the report, little is known beyond her name.",
         "Shares in the company fell 5 per cent on Tuesday after the results.",
         "Top stories of the year were chosen by the readers of the paper.",
+        "The court ruled that the photographs were subject to copyright when they were taken, "
+        "and that the agency had no licence to sell them abroad for the last ten years, "
+        "a decision that lawyers for the family said they would appeal to the highest court.",
     ],
 )
 def test_english_sentences_with_widget_words_are_neither(line):

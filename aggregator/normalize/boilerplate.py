@@ -37,7 +37,7 @@ _FURNITURE_LINE = re.compile(
 # "版权所有者" (the copyright owner) is a word of prose, not the notice.
 _FURNITURE_MARK = re.compile(
     r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|网站标识码|"
-    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|@|\d)|©\s*\d{4}|"
+    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|@|\d)|©\s*\d{4}|^\W*©|"
     r"All rights reserved|本站声明|免责声明|转载请注明|(?:禁止|不得|严禁|谢绝)转载|"
     r"(?:分享到|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|上一篇|下一篇|上一条|下一条|"
     r"技术支持|主办单位|承办单位|字号)\s*[:：]|【\s*字体|"
@@ -73,10 +73,13 @@ _LIST_HEADER = re.compile(
 
 # An article paragraph may mention copyright in passing; furniture lines are short.
 _FURNITURE_MAX_CHARS = 200
-# Cookie-consent banners read like prose, but say what they are.
+# Cookie-consent banners and rights notices read like prose, but say what they are.
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.{0,200}\b(?:this|our) (?:web)?site\b|\b(?:this|our) (?:web)?site\b.{0,200}"
-    r"\bcookies?\b|使用\s*cookie|cookie\s*政策",
+    r"\bcookies?\b|使用\s*cookie|cookie\s*政策"
+    r"|\bthis (?:document|article|material|content|page) is subject to copyright\b"
+    r"|\bno part (?:of (?:this|it) )?may be reproduced\b"
+    r"|\bmay not be (?:re)?published, broadcast",
     re.IGNORECASE,
 )
 _COOKIE_NOTICE_MAX_CHARS = 600
