@@ -215,3 +215,9 @@ def test_sentences_naming_agencies_or_abbreviations_are_kept():
         "The patient file is known as the electronic record (ePA)",
     ]
     assert paragraphs(english_page(p(*EN_STORY, *lines))) == [*EN_STORY, *lines]
+
+
+def test_the_headline_shown_again_inside_the_body_is_not_text():
+    gallery = f'<div class="gallery"><div class="gallery-title">{EN_HEADLINE}</div></div>'
+    html = english_page(p(*EN_STORY[:2]), gallery, p(EN_STORY[2]))
+    assert paragraphs(html) == EN_STORY

@@ -101,8 +101,9 @@ def article_paragraphs(
             or id(line) in repeated
             or _is_time_stamp(line.text)
             or _PHOTO_CREDIT_END.search(line.text)
+            or (title_text and _key(line.text) == _key(title_text))
         ):
-            continue
+            continue  # the headline shown again (a print header, a gallery title) is no text
         if not in_body:
             if (
                 _is_header_line(line.text, title_text)
