@@ -165,6 +165,11 @@ def test_publisher_from_copyright(footer, publisher):
         "The content is provided for information purposes only.",
         "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
         "published, broadcast, rewritten or redistributed.",
+        "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+        "Sign up to our newsletter for exclusive updates and enhanced content",
+        "Already a subscriber? Log in",
+        "Subscribe to continue reading this article.",
+        "This article is only available to subscribers.",
     ],
 )
 def test_furniture_lines(line):
@@ -200,6 +205,8 @@ def test_headers_of_lists_after_the_article(line):
         "The court ruled that the photographs were subject to copyright when they were taken, "
         "and that the agency had no licence to sell them abroad for the last ten years, "
         "a decision that lawyers for the family said they would appeal to the highest court.",
+        "Readers who sign up for the council's newsletter get the agenda a week early.",
+        "Getting an email into a busy inbox is harder than it was, marketers say.",
     ],
 )
 def test_english_sentences_with_widget_words_are_neither(line):

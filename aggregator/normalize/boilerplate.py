@@ -41,7 +41,12 @@ _FURNITURE_MARK = re.compile(
     r"All rights reserved|本站声明|免责声明|转载请注明|(?:禁止|不得|严禁|谢绝)转载|"
     r"(?:分享到|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|上一篇|下一篇|上一条|下一条|"
     r"技术支持|主办单位|承办单位|字号)\s*[:：]|【\s*字体|"
-    r"(?:^|\s)点击[:：]?\s*$|点击\s*[:：]\s*\d*\s*$|点击\s*[:：]\s*\d+|Click\s*:\s*$",
+    r"(?:^|\s)点击[:：]?\s*$|点击\s*[:：]\s*\d*\s*$|点击\s*[:：]\s*\d+|Click\s*:\s*$|"
+    # Calls to subscribe, sign up or log in, opening the line: paywall stubs, newsletter boxes.
+    r"^\W*(?:Already a (?:subscriber|member)\b|(?:Subscribe|Log in|Sign in) to (?:continue|read)\b"
+    r"|(?:Get|Sign up|Subscribe)\b.{0,80}\b(?:newsletters?|inbox)\b"
+    r"|This (?:article|story|content) is (?:only )?(?:available )?(?:to|for) "
+    r"(?:subscribers|members))",
     re.IGNORECASE,
 )
 # Words of QR prompts, share bars, counters and footer links. Articles use them too
