@@ -6,6 +6,9 @@ links, "related news" lists, copyright, ICP licence (…ICP备) and 公网安备
 recognised by what they say, so the rules hold on sites we have never seen. Filing numbers,
 copyright notices and labels mark a line wherever they stand; plain words (扫码, 分享到,
 浏览次数…) only in a line that is not a finished sentence, since articles use them too.
+English sites have theirs: "Advertisement", "Share this article", "Image 1 of 13",
+"Continue Reading Below", "Sign up for our newsletter", "Already a subscriber?",
+"© photographer", "This material may not be published, broadcast…".
 """
 
 from __future__ import annotations

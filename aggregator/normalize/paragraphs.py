@@ -3,9 +3,13 @@
 The block found by `content` still carries the headline, the date/source line, a share bar,
 sometimes "相关新闻" lists and the pager. Above the first paragraph of running text, lines
 that are the title, carry a date or a 来源/作者 label, or are credits alone are the article
-header, not body. Below it, furniture and link lists are dropped and a "related articles"
-header ends the body. Short lines among paragraphs (subheadings, "编者按") and closing
-lines (a signature, a date, "来源：… 编辑：…") are kept: they are part of what was written.
+header, not body, and so is everything in the headline's own box (a standfirst, the
+byline). Below it, furniture and link lists are dropped and a "related articles" header
+skips the box it opens (the end of the body, or a rail embedded in it). Anywhere, photo
+captions (a figure, a box named like a caption, a line ending in its photo credit), time
+stamps ("Updated at 1:23 p.m."), the headline shown again and cards of other articles are
+not text. Short lines among paragraphs (subheadings, "编者按") and closing lines (a
+signature, a date, "来源：… 编辑：…") are kept: they are part of what was written.
 """
 
 from __future__ import annotations
