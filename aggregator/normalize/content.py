@@ -26,10 +26,11 @@ from aggregator.dates import zone
 from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.linekinds import is_link_line, is_running_text
 from aggregator.normalize.lines import Line
 from aggregator.normalize.outlets import source_in_line
+from aggregator.normalize.teasers import teaser_lines
 
-_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、“”,.;!?]")
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _POSITIVE_WORDS = frozenset(
     [
@@ -98,17 +99,8 @@ _BOX_WORDS = frozenset(["modal", "popup", "dialog", "comment", "comments"])
 _BOX_ROLES = frozenset(["dialog", "complementary", "navigation", "contentinfo"])
 _BOX = -2
 _POSITIVE_BONUS = 1.15
-_MIN_TEXT_CHARS = 10
-_LINK_LINE_DENSITY = 0.5
-_LONG_LINE_CHARS = 100
-_LONG_LINK_LINE_DENSITY = 0.75
 _MIN_BODY_SCORE = 20
 _TIGHT_SHARE = 0.8
-_ITEM_TAGS = ("li", "article")
-_HEADLINE_LINK_CHARS = 15
-_MAX_CARD_LINES = 6
-_MAX_CARD_TEXT = 400
-_MAX_BLURB_LINES = 2
 _CLOSING_SENTENCE = re.compile(r"[。！？!?…][\"'”’」』)）]*$")
 _FIELD_SEPARATOR = re.compile(r"[:：︱|｜]")
 _UTC = zone("UTC")
@@ -127,34 +119,6 @@ class ContentBlock:
     parts: tuple[HtmlElement | Line, ...]
     lines: tuple[Line, ...]
     teasers: frozenset[int] = frozenset()
-
-
-def has_sentence_punctuation(text: str) -> bool:
-    return bool(_SENTENCE_PUNCTUATION.search(text))
-
-
-def is_link_line(line: Line) -> bool:
-    """A line that is mostly links: navigation, a list of headlines, a share bar.
-
-    A long sentence carrying a linked phrase or two is text, so long punctuated lines may
-    hold more link text before they count as links.
-    """
-    if line.chars >= _LONG_LINE_CHARS and has_sentence_punctuation(line.text):
-        return line.link_density > _LONG_LINK_LINE_DENSITY
-    return line.link_density > _LINK_LINE_DENSITY
-
-
-def is_running_text(line: Line) -> bool:
-    """A line that reads like article text: enough non-link characters and punctuation.
-
-    A table row is not: it neither starts the body nor votes for it.
-    """
-    text_chars = line.chars - line.link_chars
-    if is_link_line(line) or is_furniture(line.text) or line.table_row:
-        return False
-    return (
-        text_chars >= _MIN_TEXT_CHARS and has_sentence_punctuation(line.text)
-    ) or text_chars >= 40
 
 
 def find_content(
@@ -180,7 +144,7 @@ def find_content(
             span[element] = (first, position)
             element = element.getparent()
     polarity: dict[HtmlElement, int] = {}
-    teasers = _teaser_lines(lines, span, _key(root.findtext(".//title") or ""))
+    teasers = teaser_lines(lines, span, root.findtext(".//title") or "")
     weights = [
         _line_weight(line, position in teasers or _inside_negative(line.owner, polarity))
         for position, line in enumerate(lines)
@@ -285,78 +249,6 @@ def _edge_paragraph(
         return not _FIELD_SEPARATOR.search(line.text) and not find_dates(line.text, _UTC)
 
     return taken
-
-
-def _teaser_lines(
-    lines: list[Line], span: dict[HtmlElement, tuple[int, int]], page_title: str
-) -> set[int]:
-    """Positions of lines in cards that pair a headline link with a blurb: teasers of other
-    articles, in a list or alone between two paragraphs of the article.
-
-    An article body's own list items read as text; a "more stories" card is a link to
-    another article (the headline) plus its summary, whatever the site calls its classes.
-    The card is the smallest box around the headline holding more than the headline, or
-    the list item or <article> around it. It opens with the headline (a "See more:" link
-    closing a section of the article is no card) and is small: a blurb of a line or two (a
-    list item as long as a whole article is a layout cell holding the article). A page's
-    own linked headline (in an <h1>, or repeating its <title>) heads the article, not a
-    card.
-    """
-    teasers: set[int] = set()
-    for position, line in enumerate(lines):
-        if not _is_headline_link(line) or (page_title and _key(line.text) in page_title):
-            continue
-        for card in _cards_around(line.owner, span):
-            first, last = span[card]
-            above = [ln for ln in lines[first:position] if is_running_text(ln)]
-            blurb = [ln for ln in lines[position + 1 : last + 1] if is_running_text(ln)]
-            text = sum(ln.chars - ln.link_chars for ln in lines[first : last + 1])
-            if (
-                last - first + 1 <= _MAX_CARD_LINES
-                and not above
-                and 1 <= len(blurb) <= _MAX_BLURB_LINES
-                and text <= _MAX_CARD_TEXT
-            ):
-                teasers.update(range(first, last + 1))
-                break
-    return teasers
-
-
-def _is_headline_link(line: Line) -> bool:
-    """A line that is one linked headline: words, not a pager ("[1] [2] [3]")."""
-    return (
-        line.link_density > 0.8
-        and sum(ch.isalpha() for ch in line.text) >= _HEADLINE_LINK_CHARS
-        and line.owner.tag != "h1"
-        and next(line.owner.iterancestors("h1"), None) is None
-    )
-
-
-def _cards_around(element: HtmlElement, span: dict[HtmlElement, tuple[int, int]]):
-    """The boxes that may be the card of a headline link owned by `element`, smallest
-    first: its ancestors holding other lines (while they are small enough to be cards), and
-    the list item or sibling <article> around it."""
-    own = span[element]
-    node: HtmlElement | None = element
-    while node is not None:
-        first, last = span[node]
-        if last - first + 1 > _MAX_CARD_LINES:
-            break
-        if (first, last) != own:
-            yield node
-        node = node.getparent()
-    item = element if element.tag in _ITEM_TAGS else next(element.iterancestors(*_ITEM_TAGS), None)
-    if item is not None and (item.tag == "li" or _has_sibling_like(item)):
-        yield item
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text).lower()
-
-
-def _has_sibling_like(element: HtmlElement) -> bool:
-    parent = element.getparent()
-    return parent is not None and sum(1 for child in parent if child.tag == element.tag) >= 2
 
 
 def _ordered_parts(

@@ -20,9 +20,9 @@ from lxml.html import HtmlElement
 
 from aggregator.dates import zone
 from aggregator.normalize.boilerplate import is_furniture, starts_list
-from aggregator.normalize.content import is_link_line, is_running_text
 from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.linekinds import is_link_line, is_running_text
 from aggregator.normalize.lines import Line, squash_spaces
 
 # A label is a word standing alone before its value: "时间：", "来源 新华网", "发布时间2023…".
