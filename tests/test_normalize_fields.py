@@ -8,7 +8,7 @@ import pytest
 from aggregator.dates import zone
 from aggregator.models import Credit
 from aggregator.normalize import normalize, render_summary
-from aggregator.normalize.boilerplate import is_furniture
+from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.credits import authors_of, credits_in_line, credits_in_paragraph
 from aggregator.normalize.datetext import find_dates
 from aggregator.normalize.lines import Line
@@ -141,10 +141,76 @@ def test_publisher_from_copyright(footer, publisher):
         "每天推送本地要闻和便民资讯，更多精彩内容请扫描二维码关注（hexidaily）",
         "【本文版权归腾讯公司独家所有。未经授权，不得转载、摘编等。】",
         "Copyright © 2003 Yahoo! Holdings (Hong Kong) Limited. 版权所有 不得转载",
+        "Copyright @ 2019 The Example Arab.",
+        "Advert",
+        "Anzeige",
+        "Sharing is caring!",
+        "0shares",
+        "Read Later",
+        "Share this article",
+        "Copied!",
+        "Caption",
+        "Image 1 of / 13",
+        "1 / 13",
+        "1 of 6",
+        "Back to Gallery",
+        "Continue Reading Below",
+        "Share your thoughts with friends.",
+        "This slideshow requires JavaScript.",
+        "To Read the Full Story",
+        "Loading content ...",
+        "© Martin Example of Aberdeenshire, Scotland",
+        "This document is subject to copyright. Apart from any fair dealing for the purpose of "
+        "private study or research, no part may be reproduced without the written permission. "
+        "The content is provided for information purposes only.",
+        "Copyright 2019 The Associated Press. All rights reserved. This material may not be "
+        "published, broadcast, rewritten or redistributed.",
+        "Get the latest updates right in your inbox. Subscribe to our newsletters.",
+        "Sign up to our newsletter for exclusive updates and enhanced content",
+        "Already a subscriber? Log in",
+        "Subscribe to continue reading this article.",
+        "This article is only available to subscribers.",
     ],
 )
 def test_furniture_lines(line):
     assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Related Links",
+        "You may also like...",
+        "ABOUT THE AUTHOR",
+        "Explore further",
+        "DON'T MISS",
+        "Tell us what YOU think...",
+        "Read these next",
+        "Top Stories",
+        "Recommended Articles",
+        "相关新闻",
+    ],
+)
+def test_headers_of_lists_after_the_article(line):
+    assert starts_list(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company said it would share the data with regulators next week.",
+        "About the author of the report, little is known beyond her name.",
+        "Shares in the company fell 5 per cent on Tuesday after the results.",
+        "Top stories of the year were chosen by the readers of the paper.",
+        "The court ruled that the photographs were subject to copyright when they were taken, "
+        "and that the agency had no licence to sell them abroad for the last ten years, "
+        "a decision that lawyers for the family said they would appeal to the highest court.",
+        "Readers who sign up for the council's newsletter get the agenda a week early.",
+        "Getting an email into a busy inbox is harder than it was, marketers say.",
+    ],
+)
+def test_english_sentences_with_widget_words_are_neither(line):
+    assert not is_furniture(line) and not starts_list(line)
 
 
 @pytest.mark.parametrize(
@@ -240,6 +306,13 @@ def test_metadata_instant_is_shown_in_the_pages_own_offset():
     record = normalize(_page(head, "<p>发表时间： 06/02/2022 - 13:48</p>"))
     assert record.published == "2022-02-06T13:48:06+01:00"
     assert normalize(_page(head, "")).published == "2022-02-06T12:48:06+00:00"
+
+
+def test_a_blank_metadata_date_gives_way_to_the_date_line():
+    jsonld = '{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}'
+    head = f'<script type="application/ld+json">{jsonld}</script>'
+    record = normalize(_page(head, "<p>Published Nov 20, 2019</p>"))
+    assert record.published == "2019-11-20T00:00:00+08:00"
 
 
 def test_official_document_date_wins_over_the_cms_publish_time():

@@ -4,7 +4,8 @@
       HTML: html_article.read_html_article   text: text_capture.read_text_capture
 
 Modules, one job each: `page` (decoding, sniffing, parsing), `lines` (visible text lines),
-`metadata` (meta tags, JSON-LD), `title`, `content` (main block by text density),
+`linekinds` (running text or links), `metadata` (meta tags, JSON-LD), `title`, `content`
+(main block by text density), `teasers` (cards of other articles),
 `paragraphs` (header/list trimming), `boilerplate` (furniture line filters), `datetext`
 and `published` (dates), `names` and `credits` (people), `outlets` (source, publisher,
 section), `images`, `sanitize` (body HTML), `language`, `record`, `summary`; the two

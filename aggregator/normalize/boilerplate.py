@@ -6,6 +6,9 @@ links, "related news" lists, copyright, ICP licence (…ICP备) and 公网安备
 recognised by what they say, so the rules hold on sites we have never seen. Filing numbers,
 copyright notices and labels mark a line wherever they stand; plain words (扫码, 分享到,
 浏览次数…) only in a line that is not a finished sentence, since articles use them too.
+English sites have theirs: "Advertisement", "Share this article", "Image 1 of 13",
+"Continue Reading Below", "Sign up for our newsletter", "Already a subscriber?",
+"© photographer", "This material may not be published, broadcast…".
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ _FURNITURE_LINE = re.compile(
     r"|发表评论|我来说两句|评论|点赞|举报|登录|注册|\d+|更多|more|top|print|share|close"
     r"|email|tweet|facebook|twitter|linkedin|whatsapp|reddit|comments?|advertisement|ad|广告"
     r"|正文|全文|摘要|首页|上一页|下一页|尾页|第\s*\d+\s*页|共\s*\d+\s*页|[/|｜·•]"
-    r")[\s\]】)）>:：|｜/]*$",
+    # English (and German) buttons, counters and widget labels.
+    r"|adverts?|advertisements|anzeige|sponsored(?: content)?|caption|copied|read later"
+    r"|save(?: for later)?|back to (?:gallery|top)|(?:view|open) gallery|\d*\s*shares?"
+    r"|sharing is caring|share (?:this|the) (?:article|story|page|post)"
+    r"|share your thoughts(?: with friends)?|continue reading(?: below)?"
+    r"|(?:to )?read the full (?:story|article)|loading(?: content)?"
+    r"|this slideshow requires javascript"
+    r"|(?:(?:image|photo|picture|slide)s?\s*)?\d+\s*(?:of|/)\s*/?\s*\d*"
+    r")[\s\]】)）>:：|｜/.…!]*$",
     re.IGNORECASE,
 )
 # Marks that make a line furniture wherever they stand in it: licence and filing numbers,
@@ -29,11 +40,16 @@ _FURNITURE_LINE = re.compile(
 # "版权所有者" (the copyright owner) is a word of prose, not the notice.
 _FURNITURE_MARK = re.compile(
     r"ICP\s*(?:备|证|for)|ICP\d|公网安备|网安备|public network security|京公网|备案号|网站标识码|"
-    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|\d)|©\s*\d{4}|"
+    r"版权所有(?![者人权])|版權所有(?![者人權])|Copyright\s*(?:©|\(c\)|@|\d)|©\s*\d{4}|^\W*©|"
     r"All rights reserved|本站声明|免责声明|转载请注明|(?:禁止|不得|严禁|谢绝)转载|"
     r"(?:分享到|分享至|浏览次数|阅读次数|访问次数|点击数|点击量|上一篇|下一篇|上一条|下一条|"
     r"技术支持|主办单位|承办单位|字号)\s*[:：]|【\s*字体|"
-    r"(?:^|\s)点击[:：]?\s*$|点击\s*[:：]\s*\d*\s*$|点击\s*[:：]\s*\d+|Click\s*:\s*$",
+    r"(?:^|\s)点击[:：]?\s*$|点击\s*[:：]\s*\d*\s*$|点击\s*[:：]\s*\d+|Click\s*:\s*$|"
+    # Calls to subscribe, sign up or log in, opening the line: paywall stubs, newsletter boxes.
+    r"^\W*(?:Already a (?:subscriber|member)\b|(?:Subscribe|Log in|Sign in) to (?:continue|read)\b"
+    r"|(?:Get|Sign up|Subscribe)\b.{0,80}\b(?:newsletters?|inbox)\b"
+    r"|This (?:article|story|content) is (?:only )?(?:available )?(?:to|for) "
+    r"(?:subscribers|members))",
     re.IGNORECASE,
 )
 # Words of QR prompts, share bars, counters and footer links. Articles use them too
@@ -53,20 +69,25 @@ _MIN_PROSE_CHARS = 30
 _LIST_HEADER = re.compile(
     r"^[\s\[【(（]*(?:相关(?:新闻|报道|阅读|文章|链接|推荐|稿件|专题)|延伸阅读|推荐阅读|热点推荐|热门推荐|"
     r"猜你喜欢|热门文章|热门新闻|最新文章|最新新闻|更多新闻|精彩推荐|图片新闻|往期回顾|"
-    r"Related(?: Articles| Stories| News| Content| Topics)?|Read more|More from\b.*|"
-    r"Recommended(?: for you)?|Most (?:read|popular|viewed|shared)\b.*|Trending(?: now)?|"
-    r"Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
-    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>]*$",
+    r"Related(?: Articles| Stories| News| Content| Topics| Links| Posts)?|Read more|More from\b.*|"
+    r"Recommended(?: for you| Articles| Stories| Reading)?|Most (?:read|popular|viewed|shared)\b.*|"
+    r"Trending(?: now)?|Topics|Tags|Comments|Newsletter|Sign up\b.*|You (?:may|might) also like|"
+    r"About the author|Explore further|Don'?t miss|Tell us what you think|Read (?:these )?next|"
+    r"Up next|More (?:stories|news|on this (?:story|topic))|Top stories|Editor'?s picks|"
+    r"反侵权公告|版权声明|免责声明|特别声明)[\s\]】)）:：>.…!]*$",
     re.IGNORECASE,
 )
 
 
 # An article paragraph may mention copyright in passing; furniture lines are short.
 _FURNITURE_MAX_CHARS = 200
-# Cookie-consent banners read like prose, but say what they are.
+# Cookie-consent banners and rights notices read like prose, but say what they are.
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.{0,200}\b(?:this|our) (?:web)?site\b|\b(?:this|our) (?:web)?site\b.{0,200}"
-    r"\bcookies?\b|使用\s*cookie|cookie\s*政策",
+    r"\bcookies?\b|使用\s*cookie|cookie\s*政策"
+    r"|\bthis (?:document|article|material|content|page) is subject to copyright\b"
+    r"|\bno part (?:of (?:this|it) )?may be reproduced\b"
+    r"|\bmay not be (?:re)?published, broadcast",
     re.IGNORECASE,
 )
 _COOKIE_NOTICE_MAX_CHARS = 600

@@ -6,7 +6,9 @@ furniture line or a scrap of label text subtracts. The element whose subtree col
 highest total is the article body: it gains every paragraph and stops growing once the next
 ancestor would take in more navigation and sidebars than text. Class and id names that
 Chinese CMSs use for article bodies (TRS_Editor, article-content, zw…) nudge the vote; those
-of comments, sidebars and footers count their text as furniture. A short first or last
+of comments, sidebars and footers count their text as furniture, and nothing inside an
+aside, a nav, a footer, a dialog or a comment box counts as article text, whatever its
+children are named. Cards pairing a headline link with a blurb are teasers. A short first or last
 paragraph beside the winning run in the same element (a kicker, a closing wish) is taken
 back into it. A per-source CSS selector skips the vote.
 """
@@ -24,10 +26,11 @@ from aggregator.dates import zone
 from aggregator.normalize.boilerplate import is_furniture, starts_list
 from aggregator.normalize.credits import credits_in_line
 from aggregator.normalize.datetext import find_dates
+from aggregator.normalize.linekinds import is_link_line, is_running_text
 from aggregator.normalize.lines import Line
 from aggregator.normalize.outlets import source_in_line
+from aggregator.normalize.teasers import teaser_lines
 
-_SENTENCE_PUNCTUATION = re.compile(r"[，。！？；、“”,.;!?]")
 _CAMEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _POSITIVE_WORDS = frozenset(
     [
@@ -91,15 +94,13 @@ _NEGATIVE_WORDS = frozenset(
     ]
 )
 _NEGATIVE_TAGS = frozenset(("nav", "aside", "footer"))
+# Boxes that never hold the article, whatever their children are called.
+_BOX_WORDS = frozenset(["modal", "popup", "dialog", "comment", "comments"])
+_BOX_ROLES = frozenset(["dialog", "complementary", "navigation", "contentinfo"])
+_BOX = -2
 _POSITIVE_BONUS = 1.15
-_MIN_TEXT_CHARS = 10
-_LINK_LINE_DENSITY = 0.5
-_LONG_LINE_CHARS = 100
-_LONG_LINK_LINE_DENSITY = 0.75
 _MIN_BODY_SCORE = 20
 _TIGHT_SHARE = 0.8
-_ITEM_TAGS = ("li",)
-_HEADLINE_LINK_CHARS = 15
 _CLOSING_SENTENCE = re.compile(r"[。！？!?…][\"'”’」』)）]*$")
 _FIELD_SEPARATOR = re.compile(r"[:：︱|｜]")
 _UTC = zone("UTC")
@@ -110,37 +111,14 @@ class ContentBlock:
     """The article body: a run of consecutive children of `element` and their lines.
 
     `parts` are the children (elements, or lines of text sitting directly in `element`) in
-    the run, in order; `lines` are all visible lines inside them.
+    the run, in order; `lines` are all visible lines inside them; `teasers` the ids of
+    those lines that are cards of other articles embedded in the body.
     """
 
     element: HtmlElement
     parts: tuple[HtmlElement | Line, ...]
     lines: tuple[Line, ...]
-
-
-def has_sentence_punctuation(text: str) -> bool:
-    return bool(_SENTENCE_PUNCTUATION.search(text))
-
-
-def is_link_line(line: Line) -> bool:
-    """A line that is mostly links: navigation, a list of headlines, a share bar.
-
-    A long sentence carrying a linked phrase or two is text, so long punctuated lines may
-    hold more link text before they count as links.
-    """
-    if line.chars >= _LONG_LINE_CHARS and has_sentence_punctuation(line.text):
-        return line.link_density > _LONG_LINK_LINE_DENSITY
-    return line.link_density > _LINK_LINE_DENSITY
-
-
-def is_running_text(line: Line) -> bool:
-    """A line that reads like article text: enough non-link characters and punctuation."""
-    text_chars = line.chars - line.link_chars
-    if is_link_line(line) or is_furniture(line.text):
-        return False
-    return (
-        text_chars >= _MIN_TEXT_CHARS and has_sentence_punctuation(line.text)
-    ) or text_chars >= 40
+    teasers: frozenset[int] = frozenset()
 
 
 def find_content(
@@ -156,22 +134,26 @@ def find_content(
         chosen = _select(root, selector)
         if chosen is not None:
             return ContentBlock(chosen, (chosen,), tuple(_lines_under(chosen, lines)))
-    polarity: dict[HtmlElement, int] = {}
-    teasers = _teaser_lines(lines)
-    weights = [
-        _line_weight(line, id(line) in teasers or _inside_negative(line.owner, polarity))
-        for line in lines
-    ]
-    subtree: dict[HtmlElement, float] = {}
     direct: dict[HtmlElement, list[int]] = {}
     span: dict[HtmlElement, tuple[int, int]] = {}
     for position, line in enumerate(lines):
         direct.setdefault(line.owner, []).append(position)
         element: HtmlElement | None = line.owner
         while element is not None:
-            subtree[element] = subtree.get(element, 0.0) + weights[position]
             first, _ = span.get(element, (position, position))
             span[element] = (first, position)
+            element = element.getparent()
+    polarity: dict[HtmlElement, int] = {}
+    teasers = teaser_lines(lines, span, root.findtext(".//title") or "")
+    weights = [
+        _line_weight(line, position in teasers or _inside_negative(line.owner, polarity))
+        for position, line in enumerate(lines)
+    ]
+    subtree: dict[HtmlElement, float] = {}
+    for position, line in enumerate(lines):
+        element = line.owner
+        while element is not None:
+            subtree[element] = subtree.get(element, 0.0) + weights[position]
             element = element.getparent()
     runs: dict[HtmlElement, tuple[float, HtmlElement, int, int, list]] = {}
     for element in span:
@@ -205,6 +187,7 @@ def find_content(
         element,
         tuple(lines[p] if isinstance(p, int) else p for p in chosen_parts),
         tuple(lines[first : last + 1]),
+        frozenset(id(lines[p]) for p in teasers if first <= p <= last),
     )
 
 
@@ -268,30 +251,6 @@ def _edge_paragraph(
     return taken
 
 
-def _teaser_lines(lines: list[Line]) -> set[int]:
-    """Lines of list items that pair a headline link with a blurb: teasers of other articles.
-
-    An article body's own list items read as text; a "more stories" list item is a link to
-    another article (the headline) plus its summary, whatever the site calls its classes.
-    """
-    by_item: dict[HtmlElement, list[Line]] = {}
-    for line in lines:
-        item = (
-            next(line.owner.iterancestors(*_ITEM_TAGS), None)
-            if line.owner.tag not in _ITEM_TAGS
-            else line.owner
-        )
-        if item is not None:
-            by_item.setdefault(item, []).append(line)
-    teasers: set[int] = set()
-    for item_lines in by_item.values():
-        if len(item_lines) >= 2 and any(
-            line.link_density > 0.8 and line.chars >= _HEADLINE_LINK_CHARS for line in item_lines
-        ):
-            teasers.update(id(line) for line in item_lines)
-    return teasers
-
-
 def _ordered_parts(
     element: HtmlElement, own: list[int], span: dict[HtmlElement, tuple[int, int]]
 ) -> list:
@@ -346,35 +305,47 @@ def _line_weight(line: Line, negative: bool) -> float:
         return -float(line.chars)
     if is_running_text(line):
         return float(line.chars - line.link_chars)
+    if line.table_row:
+        return 0.0  # a row of figures belongs to whatever text it sits in
     return -0.3 * min(line.chars, 25)
 
 
 def _inside_negative(element: HtmlElement, polarity: dict[HtmlElement, int]) -> bool:
-    """Whether the element or an ancestor is named like a comment box, sidebar or footer."""
+    """Whether the element sits in a box named like a comment box, sidebar or footer.
+
+    The nearest named ancestor decides ("sidebar" around "article-excerpt" is a sidebar;
+    "article-body" inside "page-ad-margins" is the article), except that an aside, a nav, a
+    footer, a dialog or a comment box holds no article whatever its children are called:
+    sidebar teasers name their blurbs "excerpt", comment and sign-up dialogs name theirs
+    "body".
+    """
     node: HtmlElement | None = element
-    while node is not None:
+    settled = False
+    while node is not None and node.tag not in ("body", "html"):
         value = _polarity(node, polarity)
-        if value < 0:
+        if value == _BOX or (value < 0 and not settled):
             return True
-        if value > 0:
-            return False
+        settled = settled or value > 0
         node = node.getparent()
     return False
 
 
 def _polarity(element: HtmlElement, cache: dict[HtmlElement, int]) -> int:
-    """+1 for article-body names, -1 for furniture names, 0 otherwise (memoised)."""
+    """+1 for article-body names, -1 for furniture names, `_BOX` for asides, navs, footers,
+    dialogs and comment boxes, 0 otherwise (memoised)."""
     if element in cache:
         return cache[element]
     value = 0
-    if element.tag in _NEGATIVE_TAGS:
-        value = -1
+    if element.tag in _NEGATIVE_TAGS or element.get("role") in _BOX_ROLES:
+        value = _BOX
     else:
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         if names.strip():
             words = {word.lower() for word in _CAMEL_WORDS.findall(names)}
             if "trs" in words and "editor" in words:
                 value = 1
+            elif words & _BOX_WORDS and not words & _POSITIVE_WORDS:
+                value = _BOX
             elif words & _NEGATIVE_WORDS:
                 # "article-body pagination-…" or "article-comments": mixed names count
                 # for neither side.

@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 from aggregator.dates import to_iso
 from aggregator.models import Credit
 from aggregator.normalize.boilerplate import is_furniture
-from aggregator.normalize.content import find_content, is_running_text
+from aggregator.normalize.content import find_content
 from aggregator.normalize.credits import (
     authors_of,
     byline_names,
@@ -28,6 +28,7 @@ from aggregator.normalize.credits import (
 )
 from aggregator.normalize.images import article_images
 from aggregator.normalize.language import article_language
+from aggregator.normalize.linekinds import is_running_text
 from aggregator.normalize.lines import Line, page_lines
 from aggregator.normalize.metadata import PageMeta, jsonld_names, read_meta
 from aggregator.normalize.names import is_han_name, split_names
@@ -70,7 +71,7 @@ def read_html_article(
         notes.append("no article body found: the page looks like a list, index or empty page")
         kept: list[Line] = []
     else:
-        kept = article_paragraphs(block.lines, title.line, title.text)
+        kept = article_paragraphs(block.lines, title.line, title.text, block.teasers)
         if not kept:
             notes.append("the article block holds no paragraphs")
     paragraphs = tuple(line.text for line in kept)

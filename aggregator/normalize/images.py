@@ -31,8 +31,6 @@ _PHOTO_CREDIT_END = re.compile(
 _MAX_CAPTION_CHARS = 300
 # A centred block or one named like a caption may be longer (translated captions are).
 _MAX_MARKED_CAPTION_CHARS = 600
-# A centred block or one named like a caption may be longer (translated captions are).
-_MAX_MARKED_CAPTION_CHARS = 600
 _MIN_SIDE = 40
 
 

@@ -62,6 +62,7 @@ _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
 )
 _MAX_DATE_LINE = 120
+_EARLIEST_YEAR = 1900  # as in page text (datetext): earlier years in metadata are blanks
 _CLOSING_LINES = 3
 _LABEL_CELL = re.compile(r"^[^\d:：]{2,8}[:：]$")
 _DOCUMENT_DATE_LABEL = re.compile(r"(?:成文|印发|发文|签发)(?:日期|时间)\s*[:：]")
@@ -142,7 +143,7 @@ def _meta_date(
         if found:
             return found[0]
         moment = parse_datetime(value, tz)
-        if moment:
+        if moment and moment.year >= _EARLIEST_YEAR:  # "0001-01-01T00:00:00Z": a blank
             return FoundDate(moment, "minute" if (moment.hour or moment.minute) else "day", 0, 0)
     return None
 
