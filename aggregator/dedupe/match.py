@@ -91,6 +91,20 @@ class Comparable:
         """Where each of `unique_shingles` first occurs in the text."""
         return self._unique[1]
 
+    @cached_property
+    def number_positions(self) -> np.ndarray:
+        """The positions of the tokens that hold a digit, in order (read once per text)."""
+        tokens = self.text.tokens
+        return np.array([i for i, token in enumerate(tokens) if _NUMBER.search(token)], int)
+
+    def numbers_between(self, start: int, end: int | None = None) -> set[str]:
+        """The distinct number-bearing tokens of positions start..end (end excluded)."""
+        positions = self.number_positions
+        low = np.searchsorted(positions, start)
+        high = positions.size if end is None else np.searchsorted(positions, end)
+        tokens = self.text.tokens
+        return {tokens[i] for i in positions[low:high].tolist()}
+
 
 @dataclass(frozen=True)
 class Match:
@@ -106,8 +120,6 @@ class Match:
 class _Alignment:
     covered: float
     coverage: float
-    substitutions: int
-    number_substituted: bool
     last_long_position: int  # last position of the long text that the short one matched
 
 
@@ -117,10 +129,8 @@ def compare(new: Comparable, old: Comparable, old_id: int) -> Match | None:
         return None
     new_is_short = new.unique_shingles.size <= old.unique_shingles.size
     short, long = (new, old) if new_is_short else (old, new)
-    alignment = _align(short, long)
+    alignment = _align(short, long, _allowed_substitutions(short))
     if alignment is None:
-        return None
-    if alignment.number_substituted or alignment.substitutions > _allowed_substitutions(short):
         return None
     if alignment.coverage >= REPOST_COVERAGE:
         return Match(old_id, MatchKind.REPOST, round(alignment.covered, 4))
@@ -177,8 +187,12 @@ def _common(first: Comparable, second: Comparable) -> np.ndarray:
     return np.intersect1d(first.unique_shingles, second.unique_shingles, assume_unique=True)
 
 
-def _align(short: Comparable, long: Comparable) -> _Alignment | None:
-    """Align the short text on the long one by their shared shingles; None if too few."""
+def _align(short: Comparable, long: Comparable, allowed: int) -> _Alignment | None:
+    """Align the short text on the long one by their shared shingles.
+
+    None when they share too few, or when the short one differs by a number or by more
+    than `allowed` substitutions (templated texts: the walk stops at the first proof).
+    """
     common = _common(short, long).size
     covered = common / max(1, short.unique_shingles.size)
     if covered < REPOST_COVERED:
@@ -188,36 +202,35 @@ def _align(short: Comparable, long: Comparable) -> _Alignment | None:
     matched = np.flatnonzero(values[slots] == short.shingles)  # positions in short
     anchors = first_positions[slots[matched]]  # the same shingles' positions in long
     k = min(SHINGLE, short.text.length)
-    short_tokens, long_tokens = short.text.tokens, long.text.tokens
     substitutions = 0
-    number_substituted = False
     for gap in np.flatnonzero(np.diff(matched) > 1).tolist():
-        short_gap = short_tokens[matched[gap] + k : matched[gap + 1]]
-        start, end = anchors[gap] + k, anchors[gap + 1]
-        long_gap = long_tokens[start:end] if end > start else ()
-        if short_gap and long_gap:
+        short_start, short_end = int(matched[gap]) + k, int(matched[gap + 1])
+        long_start, long_end = int(anchors[gap]) + k, int(anchors[gap + 1])
+        if short_end > short_start and long_end > long_start:
             substitutions += 1
-            number_substituted |= _numbers_differ(short_gap, long_gap)
+            if substitutions > allowed or _numbers_differ(
+                short.numbers_between(short_start, short_end),
+                long.numbers_between(long_start, long_end),
+            ):
+                return None
     # A replaced opening (another place or issuer, a dateline) counts as a substitution. A
     # replaced ending counts only when its numbers differ (a notice's date): a copy that
     # dropped the last paragraph and added its own sign-off is still a copy.
-    substitutions += bool(short_tokens[: matched[0]] and long_tokens[: anchors[0]])
-    number_substituted |= _numbers_differ(
-        short_tokens[matched[-1] + k :], long_tokens[anchors[-1] + k :]
-    )
+    substitutions += bool(matched[0] > 0 and anchors[0] > 0)
+    if substitutions > allowed or _numbers_differ(
+        short.numbers_between(int(matched[-1]) + k), long.numbers_between(int(anchors[-1]) + k)
+    ):
+        return None
     return _Alignment(
         covered=covered,
         coverage=common / long.unique_shingles.size,
-        substitutions=substitutions,
-        number_substituted=number_substituted,
         last_long_position=int(anchors.max()),
     )
 
 
-def _numbers_differ(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
-    numbers_first = {token for token in first if _NUMBER.search(token)}
-    numbers_second = {token for token in second if _NUMBER.search(token)}
-    return bool(numbers_first and numbers_second and numbers_first != numbers_second)
+def _numbers_differ(first: set[str], second: set[str]) -> bool:
+    """Whether two passages both hold numbers, and not the same ones."""
+    return bool(first and second and first != second)
 
 
 @lru_cache(maxsize=1024)
