@@ -32,7 +32,7 @@ import random
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -291,7 +291,7 @@ class Daemon:
                 if not self._stopping and name in self._sources:
                     self._schedule(name, when)
         if changed:
-            self._publisher.request()
+            self._publisher.request(name)
 
     def _bounds(self, source: SourceConfig) -> Bounds:
         schedule = self.config.schedule
@@ -317,11 +317,12 @@ class Daemon:
 
     # -- publishing ----------------------------------------------------------------------
 
-    def _publish(self) -> None:
+    def _publish(self, changed: Collection[str] | None = None) -> None:
+        """Publish the feeds `changed` sources touch (every feed when None)."""
         with self._publish_lock:
             try:
                 with Store(self.config.storage.database) as store:
-                    written = publish_all(self.config, store)
+                    written = publish_all(self.config, store, changed)
                 log.info("published %d feeds", len(written))
             except Exception:  # the next change publishes again
                 log.exception("publishing failed")
@@ -370,22 +371,25 @@ class Daemon:
 
 class Debounced:
     """Runs `action` in its own thread `delay` seconds after a request, once for however
-    many requests arrive by then (a burst of polls publishes once, not once per poll)."""
+    many requests arrive by then (a burst of polls publishes once, not once per poll),
+    with the set of names the requests named."""
 
-    def __init__(self, action: Callable[[], None], delay: float):
+    def __init__(self, action: Callable[[set[str]], None], delay: float):
         self._action = action
         self.delay = delay
         self._wake = threading.Condition()
         self._requested = False
+        self._names: set[str] = set()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="publisher", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def request(self) -> None:
+    def request(self, name: str) -> None:
         with self._wake:
             self._requested = True
+            self._names.add(name)
             self._wake.notify_all()
 
     def stop(self) -> None:
@@ -403,7 +407,8 @@ class Debounced:
                     return
                 self._wake.wait_for(lambda: self._stopping, timeout=self.delay)
                 self._requested = False
-            self._action()
+                names, self._names = self._names, set()
+            self._action(names)
 
 
 def _first(*values: float | None) -> float | None:

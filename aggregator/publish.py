@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -81,8 +81,14 @@ class FeedItem:
     updated_at_least: str | None = None  # when the story's original was last replaced
 
 
-def publish_all(config: Config, store: Store) -> list[Path]:
-    """Write the combined feed, every source's feed and every `[[feeds]]` feed; the paths."""
+def publish_all(config: Config, store: Store, changed: Collection[str] | None = None) -> list[Path]:
+    """Write the combined feed, the sources' feeds, the `[[feeds]]` feeds and changes.atom.
+
+    With `changed` (names of sources whose articles changed), only the feeds those changes
+    can touch are rendered: the combined and changes feeds, the changed sources' own, and
+    the `[[feeds]]` drawing on them. A daemon with thousands of sources must not render
+    every source's feed after each poll that found something.
+    """
     directory = config.publish.directory
     directory.mkdir(parents=True, exist_ok=True)
     limit = config.publish.max_entries
@@ -102,6 +108,8 @@ def publish_all(config: Config, store: Store) -> list[Path]:
         )
     ]
     for source in config.sources:
+        if changed is not None and source.name not in changed:
+            continue
         name = f"{source.name}.atom"
         written.append(
             write_feed(
@@ -119,6 +127,8 @@ def publish_all(config: Config, store: Store) -> list[Path]:
             )
         )
     for output in config.feeds:
+        if changed is not None and output.sources and not set(output.sources) & set(changed):
+            continue
         name = f"{output.name}.atom"
         article_filter = ArticleFilter.of(output.include, output.exclude)
         kept = (

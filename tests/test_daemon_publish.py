@@ -11,16 +11,17 @@ from helpers import wait_for
 
 
 def test_a_burst_of_requests_runs_the_action_once_after_the_delay() -> None:
-    runs: list[float] = []
-    debounced = Debounced(lambda: runs.append(time.monotonic()), delay=0.3)
+    runs: list[tuple[float, set[str]]] = []
+    debounced = Debounced(lambda names: runs.append((time.monotonic(), names)), delay=0.3)
     debounced.start()
     try:
         first = time.monotonic()
-        for _ in range(20):
-            debounced.request()
+        for number in range(20):
+            debounced.request(f"source-{number % 3}")
         wait_for(lambda: runs, timeout=5)
         time.sleep(0.4)
-        assert len(runs) == 1 and runs[0] - first >= 0.29
+        assert len(runs) == 1 and runs[0][0] - first >= 0.29
+        assert runs[0][1] == {"source-0", "source-1", "source-2"}  # what changed, once each
     finally:
         debounced.stop()
     assert len(runs) == 1  # nothing was pending at stop
@@ -30,7 +31,7 @@ def test_a_request_during_the_action_runs_it_again() -> None:
     started, release = threading.Event(), threading.Event()
     runs: list[int] = []
 
-    def action() -> None:
+    def action(_names: set[str]) -> None:
         runs.append(len(runs))
         started.set()
         release.wait(5)
@@ -38,9 +39,9 @@ def test_a_request_during_the_action_runs_it_again() -> None:
     debounced = Debounced(action, delay=0)
     debounced.start()
     try:
-        debounced.request()
+        debounced.request("a")
         assert started.wait(5)
-        debounced.request()  # arrives while the first run is busy
+        debounced.request("b")  # arrives while the first run is busy
         release.set()
         wait_for(lambda: len(runs) == 2, timeout=5)
     finally:
@@ -49,9 +50,9 @@ def test_a_request_during_the_action_runs_it_again() -> None:
 
 def test_stop_runs_a_pending_request_at_once() -> None:
     runs: list[int] = []
-    debounced = Debounced(lambda: runs.append(1), delay=60)
+    debounced = Debounced(lambda _names: runs.append(1), delay=60)
     debounced.start()
-    debounced.request()
+    debounced.request("a")
     started = time.monotonic()
     debounced.stop()
     assert runs == [1] and time.monotonic() - started < 5

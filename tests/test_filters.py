@@ -118,9 +118,17 @@ def test_feed_source_filters_drop_before_storing(httpserver: HTTPServer, make_co
     db = sqlite_utils.Database(config.storage.database)
     assert {row["title"] for row in db["articles"].rows} == {"全省会议召开", "Rail line opens"}
     assert [row["dropped"] for row in db["fetches"].rows] == [2]
-    # Polling again drops the same entries again and stores nothing more.
+    # The same bytes again are not read again (the server sends no validators).
     [again] = poll_many(config, config.sources)
-    assert (again.new, again.updated, again.dropped) == (0, 0, 2)
+    assert (again.status, again.new, again.updated, again.dropped) == ("not modified", 0, 0, 0)
+    assert db["articles"].count == 2
+    # A changed feed is read again: the same entries are dropped again, nothing more stored.
+    httpserver.clear()
+    httpserver.expect_request("/rss").respond_with_data(
+        rss_document(ITEMS, title="renamed feed"), content_type="application/rss+xml"
+    )
+    [third] = poll_many(config, config.sources)
+    assert (third.new, third.updated, third.dropped) == (0, 0, 2)
     assert db["articles"].count == 2
 
 

@@ -274,10 +274,12 @@ def test_the_budget_takes_the_oldest_due_first(fixture_web: FixtureWeb, make_con
 
 def test_polls_recheck_after_their_new_articles(fixture_web: FixtureWeb, make_config) -> None:
     trs = fixture_web.trs
-    config, ids = polled_trs(fixture_web, make_config, recheck=["1s", "1h"], confirm_after="0s")
+    # A first step long enough that the article added below is not due yet at the third
+    # poll, however slow the machine, and short enough for a test to wait for.
+    config, ids = polled_trs(fixture_web, make_config, recheck=["4s", "1h"], confirm_after="0s")
     trs.delete(ids[0])
     trs.add_article("省政府召开常务会议研究部署春耕生产", ["会议研究部署春耕生产工作。" * 5])
-    time.sleep(1.1)
+    time.sleep(4.1)
     trs.clear_log()
     [report] = poll_many(config, config.sources)
     assert (report.new, report.rechecked, report.events) == (1, 4, 0)  # the 404 is unconfirmed

@@ -63,15 +63,22 @@ def test_second_poll_sends_validators_and_stores_nothing(
 def test_unchanged_feed_without_validators_writes_no_article(
     httpserver: HTTPServer, make_config
 ) -> None:
-    httpserver.expect_request("/rss").respond_with_data(
-        (FEEDS / "rss2.xml").read_bytes(), content_type="application/rss+xml"
+    """A server without ETag or Last-Modified: the same bytes are not parsed again, and a
+    feed re-serialized with the same entries (other whitespace, another order) is read
+    but changes no article."""
+    original = (FEEDS / "rss2.xml").read_bytes()
+    bodies = iter([original, original, original.replace(b"<item>", b"<item>\n  ")])
+    httpserver.expect_request("/rss").respond_with_handler(
+        lambda _request: Response(next(bodies), content_type="application/rss+xml")
     )
     config = make_config([{"name": "plain", "url": httpserver.url_for("/rss")}])
     poll_many(config, config.sources)
     db = sqlite_utils.Database(config.storage.database)
     before = [dict(row) for row in db["articles"].rows]
-    [report] = poll_many(config, config.sources)
-    assert (report.status, report.new, report.updated) == (OK, 0, 0)
+    [same_bytes] = poll_many(config, config.sources)
+    assert (same_bytes.status, same_bytes.new, same_bytes.updated) == (NOT_MODIFIED, 0, 0)
+    [reformatted] = poll_many(config, config.sources)
+    assert (reformatted.status, reformatted.new, reformatted.updated) == (OK, 0, 0)
     assert [dict(row) for row in db["articles"].rows] == before
 
 

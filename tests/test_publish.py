@@ -125,3 +125,19 @@ def test_max_entries_caps_each_feed(polled: Config, make_config) -> None:
     parsed = feedparser.parse((capped.publish.directory / COMBINED_FEED).read_bytes())
     assert len(parsed.entries) == 2
     assert validate_atom((capped.publish.directory / COMBINED_FEED).read_bytes()) == []
+
+
+def test_publishing_what_changed_renders_only_the_feeds_it_touches(polled: Config) -> None:
+    directory = polled.publish.directory
+    before = {path.name: path.stat().st_mtime_ns for path in directory.glob("*.atom")}
+    for path in directory.glob("*.atom"):
+        path.unlink()
+    with Store(polled.storage.database) as store:
+        written = publish_all(polled, store, changed={"rdf"})
+    assert {path.name for path in written} == {"feed.atom", "rdf.atom", "changes.atom"}
+    assert {path.name for path in directory.glob("*.atom")} == {
+        "feed.atom",
+        "rdf.atom",
+        "changes.atom",
+    }
+    assert len(before) == 6

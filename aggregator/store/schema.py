@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _TABLES = """
 CREATE TABLE sources (
@@ -39,6 +39,7 @@ CREATE TABLE http_cache (           -- validators for conditional GET, per URL
     url TEXT PRIMARY KEY,
     etag TEXT,
     last_modified TEXT,
+    body_digest TEXT,               -- of the body last read in full: unchanged bytes are skipped
     fetched TEXT NOT NULL
 );
 
@@ -239,10 +240,16 @@ def _add_monitor(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+def _add_body_digest(db: sqlite_utils.Database) -> None:
+    """4 -> 5: a digest of each URL's last body, so unchanged bytes are not parsed again."""
+    db.execute("ALTER TABLE http_cache ADD COLUMN body_digest TEXT")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _add_stories,
     2: _add_daemon_state,
     3: _add_monitor,
+    4: _add_body_digest,
 }
 
 
