@@ -21,7 +21,7 @@ from aggregator.store import fingerprints
 
 # Templated families (one warning per county) can share a band with hundreds of articles;
 # the ones sharing the most bands are the likeliest copies and the only ones worth a look.
-MAX_CANDIDATES = 50
+MAX_CANDIDATES = 20
 
 
 class RepostIndex:
