@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Credit:
-    """A person credited on an article, with what they did (reporter, editor, photographer…)."""
+    """Someone credited on an article, with what they did: a person (reporter, editor,
+    photographer…) or, for a government document, the body that issued it (issuer)."""
 
     name: str
     role: str
