@@ -26,10 +26,13 @@ _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 @dataclass(frozen=True)
 class Validators:
-    """What a server gave us to make the next request conditional."""
+    """What tells the next answer for a URL unchanged: the server's ETag / Last-Modified
+    (sent back to make the request conditional), and a digest of the body we last read
+    in full, for servers that send neither."""
 
     etag: str | None = None
     last_modified: str | None = None
+    body_digest: str | None = None
 
     def request_headers(self) -> dict[str, str]:
         headers = {}

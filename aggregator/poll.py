@@ -102,7 +102,8 @@ def poll_source(
     # never due before its first step, however long the poll takes.
     began = utc_now()
     url = store.fetch_url(source)
-    result = fetcher.fetch(url, store.validators_for(url))
+    known = store.validators_for(url)
+    result = fetcher.fetch(url, known)
     fetch_id = store.record_fetch(source.name, result)
     took = result.elapsed_ms / 1000
     if result.moved_to:
@@ -112,12 +113,12 @@ def poll_source(
         return _poll_watch(source, store, result, fetch_id, monitor)
     if result.error:
         return _failed(store, source, result.error, took, result.retry_after)
-    digest = body_digest(result.content)
-    if result.not_modified or digest == store.body_digest(url):
+    validators = replace(result.validators, body_digest=body_digest(result.content))
+    if result.not_modified or validators.body_digest == known.body_digest:
         # A 304, or the same bytes as last time from a server without validators: there
         # is nothing new to read, only the rechecks that are due.
         if not result.not_modified:
-            store.remember_validators(url, result.validators, digest)
+            store.remember_validators(url, validators)
         rechecked = _recheck(source, store, fetcher, monitor, began)
         store.record_poll(source.name, NOT_MODIFIED)
         return _with_rechecks(
@@ -145,7 +146,7 @@ def poll_source(
         if article.url in found.page_validators:
             store.remember_validators(article.url, found.page_validators[article.url])
     if found.complete:
-        store.remember_validators(url, result.validators, digest)
+        store.remember_validators(url, validators)
     rechecked = _recheck(source, store, fetcher, monitor, began)
     store.record_poll(source.name, OK, "; ".join(found.problems) or None)
     log.info(

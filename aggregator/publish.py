@@ -110,26 +110,11 @@ def publish_all(config: Config, store: Store, changed: Collection[str] | None = 
     for source in config.sources:
         if changed is not None and source.name not in changed:
             continue
-        name = f"{source.name}.atom"
-        written.append(
-            write_feed(
-                directory / name,
-                render_feed(
-                    feed_id=feed_id(config, name),
-                    title=f"{config.publish.title}: {source.name}",
-                    self_url=config.publish.base_url + FEEDS_PATH + name,
-                    alternate_url=source.url,
-                    items=[
-                        FeedItem(stored.entry_id, stored)
-                        for stored in store.feed_articles(source=source.name, limit=limit)
-                    ],
-                ),
-            )
-        )
+        articles = store.feed_articles(source=source.name, limit=limit)
+        written.append(_write_article_feed(config, source.name, source.name, source.url, articles))
     for output in config.feeds:
         if changed is not None and output.sources and not set(output.sources) & set(changed):
             continue
-        name = f"{output.name}.atom"
         article_filter = ArticleFilter.of(output.include, output.exclude)
         kept = (
             stored
@@ -137,15 +122,12 @@ def publish_all(config: Config, store: Store, changed: Collection[str] | None = 
             if article_filter.keeps_article(stored.article)
         )
         written.append(
-            write_feed(
-                directory / name,
-                render_feed(
-                    feed_id=feed_id(config, name),
-                    title=output.title or f"{config.publish.title}: {output.name}",
-                    self_url=config.publish.base_url + FEEDS_PATH + name,
-                    alternate_url=config.publish.base_url,
-                    items=[FeedItem(stored.entry_id, stored) for stored in islice(kept, limit)],
-                ),
+            _write_article_feed(
+                config,
+                output.name,
+                output.title or f"{config.publish.title}: {output.name}",
+                config.publish.base_url,
+                list(islice(kept, limit)),
             )
         )
     written.append(
@@ -161,6 +143,23 @@ def publish_all(config: Config, store: Store, changed: Collection[str] | None = 
         )
     )
     return written
+
+
+def _write_article_feed(
+    config: Config, name: str, title: str, alternate_url: str, articles: Sequence[StoredArticle]
+) -> Path:
+    """Write `<name>.atom`, one entry per article (a source's feed, a `[[feeds]]` feed)."""
+    file_name = f"{name}.atom"
+    return write_feed(
+        config.publish.directory / file_name,
+        render_feed(
+            feed_id=feed_id(config, file_name),
+            title=title,
+            self_url=config.publish.base_url + FEEDS_PATH + file_name,
+            alternate_url=alternate_url,
+            items=[FeedItem(stored.entry_id, stored) for stored in articles],
+        ),
+    )
 
 
 def feed_id(config: Config, file_name: str) -> str:

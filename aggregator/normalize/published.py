@@ -72,7 +72,6 @@ _DOCUMENT_DATE_LABEL = re.compile(r"(?:成文|印发|发文|签发)(?:日期|时
 class ArticleDates:
     published: datetime | None
     updated: datetime | None
-    published_from: str | None
 
 
 def find_article_dates(
@@ -93,39 +92,38 @@ def find_article_dates(
     visible = _visible_date(header, tz, month_first)
     visible_updated = _labelled_update(header, tz, month_first)
 
-    published, origin = None, None
+    published = None
     if document_date:
         # An official document's own date (成文日期) is its date of issue; the CMS
         # publish time (PubDate, 发布日期) is when the web copy went up.
-        published, origin = document_date, "document date"
+        published = document_date
     elif (
         meta_published
         and visible
         and visible.moment.date() == meta_published.moment.date()
         and (PRECISIONS.index(visible.precision) > PRECISIONS.index(meta_published.precision))
     ):
-        published, origin = visible, "date line"
+        published = visible
     elif meta_published:
-        published, origin = _as_shown(meta_published, lines, tz, month_first), "metadata"
+        published = _as_shown(meta_published, lines, tz, month_first)
     elif visible:
-        published, origin = visible, "date line"
+        published = visible
     else:
         from_url = _url_date(url, tz)
         if from_url:
-            published, origin = from_url, "url"
+            published = from_url
         elif body_start is not None and body_end is not None:
             # The article's own closing lines count too ("——《北京之春》1998年3月号").
             closing = lines[body_start : body_end + 1 + _CLOSING_LINES]
             inside = _visible_date(closing, tz, month_first, max_chars=None)
             if inside:
-                published, origin = inside, "article text"
+                published = inside
     updated = meta_updated or visible_updated
     return ArticleDates(
         published.moment if published else None,
         updated.moment
         if updated and (not published or updated.moment >= published.moment)
         else None,
-        origin,
     )
 
 

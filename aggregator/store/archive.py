@@ -285,7 +285,7 @@ class Store:
 
     def validators_for(self, url: str) -> Validators:
         row = self.db.execute(
-            "SELECT etag, last_modified FROM http_cache WHERE url = ?", [url]
+            "SELECT etag, last_modified, body_digest FROM http_cache WHERE url = ?", [url]
         ).fetchone()
         return Validators(*row) if row else Validators()
 
@@ -310,16 +310,13 @@ class Store:
             )
         return int(cursor.lastrowid or 0)
 
-    def remember_validators(
-        self, url: str, validators: Validators, body_digest: str | None = None
-    ) -> None:
-        """Keep `url`'s ETag / Last-Modified, and a digest of its body, for the next poll.
+    def remember_validators(self, url: str, validators: Validators) -> None:
+        """Keep what tells `url`'s next answer unchanged (see `Validators`).
 
         Called only once what was fetched is safely stored: validators saved earlier would
-        turn the next poll into a 304 and lose whatever the failed run did not store. The
-        digest serves servers that send no validators: the same bytes again are not read.
+        turn the next poll into a 304 and lose whatever the failed run did not store.
         """
-        if not (validators.etag or validators.last_modified or body_digest):
+        if not (validators.etag or validators.last_modified or validators.body_digest):
             return
         with self.transaction():
             self.db.execute(
@@ -330,13 +327,14 @@ class Store:
                     last_modified = excluded.last_modified,
                     body_digest = excluded.body_digest, fetched = excluded.fetched
                 """,
-                [url, validators.etag, validators.last_modified, body_digest, to_iso(utc_now())],
+                [
+                    url,
+                    validators.etag,
+                    validators.last_modified,
+                    validators.body_digest,
+                    to_iso(utc_now()),
+                ],
             )
-
-    def body_digest(self, url: str) -> str | None:
-        """The digest of `url`'s body when it was last read in full (see remember_validators)."""
-        row = self.db.execute("SELECT body_digest FROM http_cache WHERE url = ?", [url]).fetchone()
-        return row[0] if row else None
 
     def note_fetch_dropped(self, fetch_id: int, dropped: int) -> None:
         """Count on a fetch's log row the entries the source's filters dropped."""

@@ -55,10 +55,11 @@ def ensure_schema(db: sqlite_utils.Database, version: int) -> bool:
         if stale:
             db.execute("DELETE FROM dedupe_bands")
             db.execute("DELETE FROM dedupe_signatures")
-        db.execute(
-            "INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES (?, ?)",
-            [_VERSION_KEY, str(version)],
-        )
+        if row is None or stale:  # written only when it changes: every Store opens this
+            db.execute(
+                "INSERT OR REPLACE INTO dedupe_meta (key, value) VALUES (?, ?)",
+                [_VERSION_KEY, str(version)],
+            )
     return stale
 
 
