@@ -2,9 +2,9 @@
 
 Two sets of pages:
 
-- the GNE list pages (``../shared/corpus/gne/test_list_page/``, GPL-3.0). Their expected
-  article links were written down by reading the pages and are kept OUTSIDE the
-  repository (GPL material); pass that JSON file with ``--gne-expected``. Its shape:
+- the GNE list pages (``../shared/corpus/gne/test_list_page/``, GPL-3.0, never copied
+  here). Their expected article links were written down by reading the pages; only those
+  URLs are kept, in ``bench/data/gne_list_expected.json``. Its shape:
   ``{"pages": {"163/1.html": {"page_url": …, "allow_offsite": bool, "links": [url, …]}}}``.
 - the loopback fixture web of ``tests/fixtureweb``, scored against the committed sets in
   ``tests/data/discover/fixtureweb_expected.json`` (list page path -> article paths), each
@@ -13,7 +13,7 @@ Two sets of pages:
 Usage::
 
     python bench/discover.py [--corpus ../shared/corpus/gne/test_list_page]
-                             [--gne-expected ../discover-gne-expected.json]
+                             [--gne-expected bench/data/gne_list_expected.json]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from aggregator.discover.html import discover_list  # noqa: E402
 from aggregator.encoding import decode  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "gne" / "test_list_page"
-DEFAULT_GNE_EXPECTED = ROOT.parent / "discover-gne-expected.json"
+DEFAULT_GNE_EXPECTED = ROOT / "bench" / "data" / "gne_list_expected.json"
 FIXTURE_EXPECTED = ROOT / "tests" / "data" / "discover" / "fixtureweb_expected.json"
 
 
@@ -49,14 +49,10 @@ def bench_gne(corpus: Path, expected_file: Path) -> tuple[int, int, int] | None:
         print(f"GNE list pages: corpus folder {corpus} is missing; skipped.")
         return None
     if not expected_file.is_file():
-        print(
-            f"GNE list pages: expected-links file {expected_file} is missing; skipped.\n"
-            "  (It is kept outside the repository because the pages are GPL-3.0; pass its\n"
-            "  path with --gne-expected.)"
-        )
+        print(f"GNE list pages: expected-links file {expected_file} is missing; skipped.")
         return None
     pages = json.loads(expected_file.read_text(encoding="utf-8"))["pages"]
-    print("GNE list pages (GPL-3.0, expected sets outside the repository)")
+    print("GNE list pages (GPL-3.0 pages in the shared corpus; expected links in bench/data)")
     totals = [0, 0, 0]
     for name, spec in sorted(pages.items()):
         path = corpus / name
