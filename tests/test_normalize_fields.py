@@ -391,3 +391,70 @@ def test_a_source_line_naming_a_person_credits_that_person(source, authors):
 def test_a_source_person_does_not_add_to_credited_authors():
     record = normalize(_page("", "<p>来源: 尹娟</p><p>记者 王建宏</p>"))
     assert record.authors == ("王建宏",)
+
+
+def _portal_page(head: str, header: str, body: str, after: str = "") -> str:
+    nav = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(8))
+    return (
+        f"<html><head><meta charset='utf-8'>{head}</head><body><ul class='nav'>{nav}</ul>"
+        f"<div class='article'>{header}<div class='content'>{body}</div></div>{after}"
+        "<div class='footer'>版权所有：某某县人民政府 中文域名：某某县.政务 网站标识码1234</div>"
+        "</body></html>"
+    )
+
+
+_PARAGRAPHS = "".join(
+    f"<p>{text}</p>"
+    for text in (
+        "5月10日至12日，全县农业技术推广工作会议在县会议中心召开，各乡镇分管负责同志参加会议。",
+        "会议总结了去年以来的农技推广工作，部署了今年春耕生产和病虫害防治的重点任务。",
+        "会议要求各乡镇压实责任，确保各项措施落到实处，为全年粮食丰收打下坚实基础。",
+    )
+)
+
+
+def test_a_headline_below_the_article_is_a_sidebar_not_the_title():
+    # <title> is "column--site"; the sidebar after the article shows the site's name, the
+    # headline above the date line shows neither, and ends in "！".
+    page = _portal_page(
+        "<title>新闻动态--某某县农业农村局官网</title>",
+        "<h5>2019年全县农业技术推广工作会议顺利召开！</h5>"
+        "<div>发布时间：2019-05-18 来源：县农业农村局</div>",
+        _PARAGRAPHS,
+        after="<div class='side'><h5>某某县农业农村局</h5><p>地址：某某路1号</p></div>",
+    )
+    assert normalize(page).title == "2019年全县农业技术推广工作会议顺利召开！"
+
+
+def test_a_headline_broken_over_lines_is_read_from_the_title_tag():
+    page = _portal_page(
+        "<title>某某县人民政府关于调整2024年农业技术推广项目资金安排的通知_政府公报_某某县人民政府</title>",
+        "<div>字号：默认 大 超大 | 打印 |</div>"
+        "<h1>某某县人民政府<br>关于调整2024年农业技术推广项目<br>资金安排的通知</h1>",
+        _PARAGRAPHS,
+    )
+    record = normalize(page)
+    assert record.title == "某某县人民政府关于调整2024年农业技术推广项目资金安排的通知"
+    assert record.publisher == "某某县人民政府"
+
+
+def test_a_page_stitched_from_includes_is_read_past_its_first_closing_html_tag():
+    # The header include ends with </body></html>; browsers read on, and so must we.
+    page = _portal_page(
+        "<title>全县农业技术推广工作会议召开_某某县人民政府</title>",
+        "</body></html><!--end header--><h1>全县农业技术推广工作会议召开</h1>",
+        _PARAGRAPHS,
+    )
+    record = normalize(page)
+    assert len(record.paragraphs) == 3 and record.paragraphs[0].startswith("5月10日至12日")
+    assert record.publisher == "某某县人民政府"
+
+
+def test_a_source_meta_tag_holding_the_whole_line_gives_the_outlet():
+    page = _portal_page(
+        "<title>全县农业技术推广工作会议召开</title>"
+        '<meta name="source" content="来源：某某日报 原创稿">',
+        "<h1>全县农业技术推广工作会议召开</h1>",
+        _PARAGRAPHS,
+    )
+    assert normalize(page).source == "某某日报"

@@ -66,7 +66,8 @@ def read_html_article(
     lines = page_lines(root)
     block = find_content(root, lines, selector)
     first_text = _first_running_text(block.lines) if block is not None else None
-    title = find_title(lines, meta, first_text)
+    block_end = block.lines[-1].index if block is not None and block.lines else None
+    title = find_title(lines, meta, first_text, block_end)
     if block is None:
         notes.append("no article body found: the page looks like a list, index or empty page")
         kept: list[Line] = []

@@ -26,6 +26,8 @@ _SOURCE_END = re.compile(
     r"\s*(?:19|20)\d{2}\s*[-/.年]|\s*[。，,;；]|\s*点击|\s*$",
     re.IGNORECASE,
 )
+# "原创" / "原创稿": the site marking the piece its own, not part of the outlet's name.
+_ORIGINAL_MARK = re.compile(r"\s+原创稿?$")
 _COPYRIGHT = re.compile(
     r"(?:版权所有|版權所有|主办单位|主办|Copyrights?|©|\(c\)|All Rights Reserved)\s*[:：]?\s*",
     re.IGNORECASE,
@@ -37,8 +39,8 @@ _COPYRIGHT_NOISE = re.compile(
 )
 _PUBLISHER_END = re.compile(
     r"\s*(?:[|｜;；。]|\s{2,}|(?:\s+[A-Za-z]+\s+|\s*[\u4e00-\u9fff])?ICP|备案|[\u4e00-\u9fff]?公网安备|"
-    r"(?:\s+[A-Za-z]+)?\s+public network|电话|地址|邮编|E-?mail|联系|技术支持|主办|承办|"
-    r"All Rights Reserved|版权所有|Copyright|\bTel\b|\bAdd\b|\s(?:19|20)\d{2}\b)",
+    r"(?:\s+[A-Za-z]+)?\s+public network|电话|地址|邮编|E-?mail|联系|技术支持|主办|承办|中文域名|"
+    r"网站标识码|All Rights Reserved|版权所有|Copyright|\bTel\b|\bAdd\b|\s(?:19|20)\d{2}\b)",
     re.IGNORECASE,
 )
 _BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|»|→|＞|›|/)\s*")
@@ -55,7 +57,11 @@ _MAX_PUBLISHER_CHARS = 60
 
 def source_from_meta(meta: PageMeta) -> str | None:
     value = meta.first("contentsource", "source", "article:source", "og:source")
-    return clean_source(value) if value else None
+    if not value:
+        return None
+    # Some CMSs copy the whole visible line into the tag: "来源：人民网-文化频道 原创稿".
+    value = _ORIGINAL_MARK.sub("", _SOURCE_LABEL.sub("", value.strip(), count=1))
+    return clean_source(value)
 
 
 def source_in_line(text: str) -> str | None:

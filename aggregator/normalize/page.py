@@ -22,6 +22,9 @@ _MARKUP = re.compile(
 _SNIFF_CHARS = 4096
 # libxml2 refuses str input that carries its own encoding declaration.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Pages stitched from server-side includes close </body></html> mid-page; browsers read on,
+# libxml2 drops everything after. Without them libxml2 closes both at the end, as it should.
+_DOCUMENT_END_TAGS = re.compile(r"</\s*(?:body|html)\s*>", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -57,7 +60,7 @@ def _is_html(text: str, content_type: str | None) -> bool:
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """The page as an lxml tree (libxml2 repairs broken markup); None if nothing parses."""
-    text = _XML_DECLARATION.sub("", text, count=1)
+    text = _DOCUMENT_END_TAGS.sub("", _XML_DECLARATION.sub("", text, count=1))
     if not text.strip():
         return None
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)

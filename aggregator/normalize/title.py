@@ -18,9 +18,12 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-–—|｜·:]+\s+|\s*[_|｜]\s*|\s*-{2,}\
 _MIN_TITLE_CHARS = 4
 _MAX_TITLE_CHARS = 400
 _LINES_ABOVE_BODY = 5
-_ENDS_SENTENCE = re.compile(r"[。！？：:，,]$")
+_MIN_PIECE_CHARS = 6
+_SHOWN_SHARE = 0.4  # of a <title> part, shown on one line, that confirms it
+# Headlines may end in ！ or ？ ("定了！"); a line ending in these is a sentence or a label.
+_ENDS_SENTENCE = re.compile(r"[。：:，,；;]$")
 _NOT_A_HEADLINE = re.compile(
-    r"(?:19|20)\d{2}\s*[-/.年]|来源|作者|记者|编辑|发布|时间|日期|点击|浏览|首页|当前位置|您的位置|>"
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|来源|作者|记者|编辑|发布|时间|日期|点击|浏览|字号|打印|首页|当前位置|您的位置|>"
 )
 
 
@@ -32,8 +35,13 @@ class TitleChoice:
     line: Line | None
 
 
-def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None) -> TitleChoice:
-    """The headline; `body_start` is the first line of the article text, if known."""
+def find_title(
+    lines: list[Line],
+    meta: PageMeta,
+    body_start: int | None = None,
+    body_end: int | None = None,
+) -> TitleChoice:
+    """The headline; `body_start` and `body_end` bound the article text, if known."""
     html_title = meta.html_title
     parts = [part for part in _TITLE_SEPARATORS.split(html_title) if len(part) >= 2]
     meta_title = meta.first("og:title", "twitter:title", "articletitle", "title", "headline")
@@ -43,7 +51,9 @@ def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None)
     meta_key = _key(meta_title or "")
 
     best: Line | None = None
-    for line in lines:
+    # A headline never stands below the article: a line after it that repeats a <title>
+    # part is a sidebar heading or a footer naming the site.
+    for line in lines[: body_end + 1] if body_end is not None else lines:
         text = line.text
         if not (_MIN_TITLE_CHARS <= len(text) <= _MAX_TITLE_CHARS) or line.link_density > 0.5:
             continue
@@ -51,10 +61,15 @@ def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None)
             best is None or _title_rank(line, meta_key) > _title_rank(best, meta_key)
         ):
             best = line
-    if best is not None:
+    longest = max(parts, key=len, default="")
+    if best is not None and not _is_piece(_key(best.text), _key(longest)):
         return TitleChoice(best.text, best)
     if meta_title:
         return TitleChoice(_strip_site_suffix(meta_title), None)
+    if _shown_broken(lines[:body_start], longest):
+        return TitleChoice(longest, None)
+    if best is not None:
+        return TitleChoice(best.text, best)
     above = _line_above_body(lines, body_start)
     if above is not None:
         # <title> is not shown on the page (a generic "显示", the site name): the headline
@@ -73,6 +88,24 @@ def find_title(lines: list[Line], meta: PageMeta, body_start: int | None = None)
     if parts:
         return TitleChoice(max(parts, key=len), None)
     return TitleChoice(html_title or None, None)
+
+
+def _shown_broken(lines: list[Line], longest_part: str) -> bool:
+    """Whether the page shows the longest <title> part broken over lines (<br> in a heading).
+
+    Each piece is too short a share of the title to confirm it as a visible line does (and
+    the first may be the site's name, another <title> part), but a piece of it above the
+    article text shows that part is the headline.
+    """
+    whole = _key(longest_part)
+    return len(whole) >= 2 * _MIN_PIECE_CHARS and any(
+        _is_piece(_key(line.text), whole) for line in lines if line.link_density < 0.5
+    )
+
+
+def _is_piece(key: str, whole: str) -> bool:
+    # Shorter than a share that `_shows_title` would take as the title shown on one line.
+    return _MIN_PIECE_CHARS <= len(key) < _SHOWN_SHARE * len(whole) and key in whole
 
 
 def _line_above_body(lines: list[Line], body_start: int | None) -> Line | None:
@@ -98,7 +131,7 @@ def _shows_title(key: str, target_keys: set[str]) -> bool:
     if key in target_keys:
         return True
     return len(key) >= 6 and any(
-        t.startswith(key) and len(key) >= 0.4 * len(t) for t in target_keys
+        t.startswith(key) and len(key) >= _SHOWN_SHARE * len(t) for t in target_keys
     )
 
 
