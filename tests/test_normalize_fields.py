@@ -458,3 +458,19 @@ def test_a_source_meta_tag_holding_the_whole_line_gives_the_outlet():
         _PARAGRAPHS,
     )
     assert normalize(page).source == "某某日报"
+
+
+def test_an_element_marked_as_the_source_names_the_outlet_without_a_label():
+    header = (
+        "<h1>全县农业技术推广工作会议召开</h1><div class='date-source'>"
+        "<span class='date'>2019年09月07日 06:52</span>"
+        "<a class='source ent-source' href='http://paper.example.cn/'>某某日报</a></div>"
+    )
+    photo = (
+        "<figure><img src='/a.jpg'>"
+        "<figcaption class='caption-source'>新华社</figcaption></figure>"
+    )
+    page = _portal_page("<title>全县农业技术推广工作会议召开</title>", header, photo + _PARAGRAPHS)
+    assert normalize(page).source == "某某日报"
+    without = page.replace("<a class='source ent-source'", "<a class='paper'")
+    assert normalize(without).source is None  # not the photo's credit

@@ -40,6 +40,7 @@ from aggregator.normalize.outlets import (
     section_in_breadcrumb,
     source_from_meta,
     source_in_line,
+    source_in_marked_element,
 )
 from aggregator.normalize.paragraphs import article_paragraphs
 from aggregator.normalize.published import find_article_dates
@@ -108,6 +109,8 @@ def read_html_article(
     credits = unique_credits([*credits, *issuers_in_lines([line.text for line in above_body])])
 
     source = source_from_meta(meta) or _first(source_in_line(line.text) for line in header)
+    if source is None and kept:
+        source = source_in_marked_element(root, kept[0].owner)
     source = source or _first(source_in_line(line.text) for line in [*kept[-3:], *tail])
     if source and body_text:
         source = corroborated_source(source, body_text)

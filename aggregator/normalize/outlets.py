@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from aggregator.normalize.lines import Line
 from aggregator.normalize.metadata import PageMeta, jsonld_text
 
@@ -28,6 +30,10 @@ _SOURCE_END = re.compile(
 )
 # "原创" / "原创稿": the site marking the piece its own, not part of the outlet's name.
 _ORIGINAL_MARK = re.compile(r"\s+原创稿?$")
+# A class token naming the source: "source", "a_source", "ent-source" (not "sourcePopwin").
+_SOURCE_CLASS = re.compile(r"(?:^|[\s_-])source(?:$|\s)", re.IGNORECASE)
+_PICTURE_CLASS = re.compile(r"caption|picture|photo|image|img|credit", re.IGNORECASE)
+_NOT_AN_OUTLET = re.compile(r"\d|评论|分享|举报|收藏|关注|订阅|comment|share", re.IGNORECASE)
 _COPYRIGHT = re.compile(
     r"(?:版权所有|版權所有|主办单位|主办|Copyrights?|©|\(c\)|All Rights Reserved)\s*[:：]?\s*",
     re.IGNORECASE,
@@ -62,6 +68,33 @@ def source_from_meta(meta: PageMeta) -> str | None:
     # Some CMSs copy the whole visible line into the tag: "来源：人民网-文化频道 原创稿".
     value = _ORIGINAL_MARK.sub("", _SOURCE_LABEL.sub("", value.strip(), count=1))
     return clean_source(value)
+
+
+def source_in_marked_element(root: HtmlElement, stop: HtmlElement | None) -> str | None:
+    """The outlet in an element the page marks as the source (class "source", "a_source"),
+    above the article text (`stop`, its first element): portals such as sina put the
+    outlet there with no label, beside the date ("2019年09月07日 06:52 新京报").
+    """
+    for element in root.iter():
+        if element is stop:
+            return None
+        if not isinstance(element.tag, str) or not _SOURCE_CLASS.search(element.get("class", "")):
+            continue
+        if _in_picture(element):  # a photo's credit ("Getty", "Photo"), not the article's
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text) <= _MAX_SOURCE_CHARS:
+            value = clean_source(_SOURCE_LABEL.sub("", text, count=1))
+            if value and not _NOT_AN_OUTLET.search(value):
+                return value
+    return None
+
+
+def _in_picture(element: HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("figure", "figcaption") or _PICTURE_CLASS.search(node.get("class", "")):
+            return True
+    return False
 
 
 def source_in_line(text: str) -> str | None:
