@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -117,8 +117,15 @@ class Fingerprint:
     head: np.ndarray
 
     def band_keys(self) -> list[int]:
-        """One signed 64-bit key per band of both signatures: what the LSH tables store."""
-        return band_keys_of(self.body[None, :], self.head[None, :])[0].tolist()
+        """One signed 64-bit key per band of both signatures: what the LSH tables store.
+
+        Worked out once per fingerprint: a new article's keys serve its lookup and its insert.
+        """
+        return list(self._band_keys)
+
+    @cached_property
+    def _band_keys(self) -> tuple[int, ...]:
+        return tuple(band_keys_of(self.body[None, :], self.head[None, :])[0].tolist())
 
     def to_bytes(self) -> bytes:
         return self.body.astype("<u4").tobytes() + self.head.astype("<u4").tobytes()

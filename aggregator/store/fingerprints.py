@@ -113,19 +113,27 @@ def bulk_insert(
         )
 
 
-def candidates(
-    db: sqlite_utils.Database, band_keys: Sequence[int], limit: int
+def postings(
+    db: sqlite_utils.Database, band_keys: Sequence[int], limits: Sequence[int]
 ) -> list[tuple[int, int]]:
-    """(article id, bands in common) of the articles sharing a band key, most shared first."""
+    """(band key, article id) rows of each band key, at most its limit of them, newest first.
+
+    One statement of one bounded index range per key, so a key that a templated family
+    shares with thousands of articles costs what its limit allows, not its length.
+    """
     if not band_keys:
         return []
-    marks = ",".join("?" * len(band_keys))
     rows = db.execute(
-        f"SELECT article_id, COUNT(*) AS hits FROM dedupe_bands WHERE band_key IN ({marks})"
-        " GROUP BY article_id ORDER BY hits DESC, article_id LIMIT ?",
-        [*band_keys, limit],
+        " UNION ALL ".join([_POSTINGS_OF_KEY] * len(band_keys)),
+        [value for pair in zip(band_keys, limits, strict=True) for value in pair],
     ).fetchall()
-    return [(article_id, hits) for article_id, hits in rows]
+    return [(band_key, article_id) for band_key, article_id in rows]
+
+
+_POSTINGS_OF_KEY = (
+    "SELECT * FROM (SELECT band_key, article_id FROM dedupe_bands WHERE band_key = ?"
+    " ORDER BY article_id DESC LIMIT ?)"
+)
 
 
 def count(db: sqlite_utils.Database) -> int:
