@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 
 import sqlite_utils
 
@@ -116,7 +117,7 @@ def bulk_insert(
 def postings(
     db: sqlite_utils.Database, band_keys: Sequence[int], limits: Sequence[int]
 ) -> list[tuple[int, int]]:
-    """(band key, article id) rows of each band key, at most its limit of them, newest first.
+    """(band key, article id) rows of each band key: its `limit` newest articles at most.
 
     One statement of one bounded index range per key, so a key that a templated family
     shares with thousands of articles costs what its limit allows, not its length.
@@ -124,16 +125,23 @@ def postings(
     if not band_keys:
         return []
     rows = db.execute(
-        " UNION ALL ".join([_POSTINGS_OF_KEY] * len(band_keys)),
+        _postings_statement(len(band_keys)),
         [value for pair in zip(band_keys, limits, strict=True) for value in pair],
     ).fetchall()
     return [(band_key, article_id) for band_key, article_id in rows]
 
 
-_POSTINGS_OF_KEY = (
-    "SELECT * FROM (SELECT band_key, article_id FROM dedupe_bands WHERE band_key = ?"
-    " ORDER BY article_id DESC LIMIT ?)"
-)
+@cache
+def _postings_statement(keys: int) -> str:
+    # Per key, its postings from the limit-th newest on: two seeks of the primary key and a
+    # range (a LIMIT inside a UNION ALL would need a subquery that SQLite scans as a table).
+    return " UNION ALL ".join(
+        f"SELECT band_key, article_id FROM dedupe_bands WHERE band_key = ?{2 * n + 1}"
+        f" AND article_id >= coalesce((SELECT article_id FROM dedupe_bands"
+        f" WHERE band_key = ?{2 * n + 1} ORDER BY article_id DESC LIMIT 1 OFFSET ?{2 * n + 2} - 1),"
+        " -9223372036854775808)"
+        for n in range(keys)
+    )
 
 
 def count(db: sqlite_utils.Database) -> int:
