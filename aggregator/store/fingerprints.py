@@ -7,7 +7,8 @@ Kept in the archive so the index survives a restart without being rebuilt from t
   and an article's band rows found again when it changes or goes.
 - ``dedupe_bands(band_key INTEGER, article_id INTEGER, PRIMARY KEY (band_key,
   article_id)) WITHOUT ROWID``: one row per band of each signature; the primary key is the
-  lookup index, clustered, so a query is one B-tree seek per band of the new article.
+  lookup index, clustered, so a lookup reads one bounded range per band of the new article
+  (see `postings`).
 - ``dedupe_meta(key TEXT PRIMARY KEY, value TEXT)``: the fingerprint version the rows were
   made with; rows of another version are dropped (see `ensure_schema`).
 

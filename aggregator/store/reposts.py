@@ -1,7 +1,8 @@
 """The repost index: LSH over MinHash signatures, kept in the archive's SQLite file.
 
-It only proposes candidates, in time that does not grow with the archive (one B-tree seek
-per band); `stories.assign_story` decides on their texts. What the store calls, and when:
+It only proposes candidates, in time that does not grow with the archive (per band, two
+B-tree seeks and at most CROWDED_POSTINGS rows, however many articles share it);
+`stories.assign_story` decides on their texts. What the store calls, and when:
 
 - a new article: ``ids = index.candidates(text, exclude=id)``, load those articles,
   ``assign_story(new, loaded)``, apply the decision, then ``index.add(id, text)``;
