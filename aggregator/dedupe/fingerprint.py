@@ -17,16 +17,26 @@ Shingles are 4 consecutive tokens (see `text`): 4 characters of Chinese, 4 words
 script, either in mixed text, so one size serves every copy whatever its share of scripts.
 They are hashed to 32 bits from the tokens' code points / CRC32 so the values are the same
 in every process (persisted signatures depend on it). The opening is measured in weight:
-a CJK character weighs 1, a word 2, so it is about 100 characters or 50 words. The MinHash
-is datasketch's (scheme "affine32"; 2.x, whose hash values differ from 1.x: signatures are
-versioned).
+a CJK character weighs 1, a word 2, so it is about 100 characters or 50 words.
+
+The MinHash is datasketch's scheme "affine32" (datasketch 2.x; 1.x hash values differ, so
+signatures are versioned), computed here in a few lines of numpy rather than by datasketch
+itself: importing datasketch imports scipy (its LSH module integrates false-positive
+rates), 40 MB of memory and a second of start-up for a daemon that uses none of it, and
+its `update_batch` turns every hash into a Python int first. The scheme is small and fixed
+-- each shingle hash pre-mixed with the 32-bit MurmurHash3 finalizer, then
+``a * h + b mod 2**32`` per permutation with (a, b) drawn from numpy's RandomState(seed) as
+datasketch draws them -- and `tests/test_dedupe_minhash.py` holds us to the library: our
+permutations and signatures must equal datasketch's on real texts (datasketch stays a test
+dependency for that). Were they ever to differ, stored signatures would silently stop
+matching new ones, so that test is what licenses the copy.
 """
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -46,18 +56,20 @@ _MIX_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _MIX_FINAL = np.uint64(0xBF58476D1CE4E5B9)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT_29, _SHIFT_32 = np.uint64(29), np.uint64(32)
+_FMIX32_FIRST, _FMIX32_SECOND = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
+_U32_13, _U32_16 = np.uint32(13), np.uint32(16)
 
 
 @cache
-def _permutations(num_perm: int, seed: int) -> np.ndarray:
-    """The MinHash permutations, drawn once per process instead of once per article.
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) parameters of datasketch's affine32 permutations for `seed`: a odd.
 
-    datasketch is imported here, not at the top: it brings scipy, a second of start-up
-    that commands which never fingerprint anything should not pay.
+    Drawn once per process, in datasketch's order (all a, then all b).
     """
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=seed).permutations
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 class _TokenIds(dict[str, int]):
@@ -105,8 +117,15 @@ class Fingerprint:
     head: np.ndarray
 
     def band_keys(self) -> list[int]:
-        """One signed 64-bit key per band of both signatures: what the LSH tables store."""
-        return band_keys_of(self.body[None, :], self.head[None, :])[0].tolist()
+        """One signed 64-bit key per band of both signatures: what the LSH tables store.
+
+        Worked out once per fingerprint: a new article's keys serve its lookup and its insert.
+        """
+        return list(self._band_keys)
+
+    @cached_property
+    def _band_keys(self) -> tuple[int, ...]:
+        return tuple(band_keys_of(self.body[None, :], self.head[None, :])[0].tolist())
 
     def to_bytes(self) -> bytes:
         return self.body.astype("<u4").tobytes() + self.head.astype("<u4").tobytes()
@@ -124,8 +143,8 @@ def fingerprint(normalized: NormalizedText) -> Fingerprint | None:
         return None
     head_count = max(1, _head_tokens(normalized.tokens) - SHINGLE + 1)
     return Fingerprint(
-        body=_minhash(shingles, BODY_PERM, _permutations(BODY_PERM, MINHASH_SEED)),
-        head=_minhash(shingles[:head_count], HEAD_PERM, _permutations(HEAD_PERM, MINHASH_SEED + 1)),
+        body=_minhash(shingles, BODY_PERM, MINHASH_SEED),
+        head=_minhash(shingles[:head_count], HEAD_PERM, MINHASH_SEED + 1),
     )
 
 
@@ -138,12 +157,24 @@ def _head_tokens(tokens: tuple[str, ...]) -> int:
     return len(tokens)
 
 
-def _minhash(shingles: np.ndarray, num_perm: int, permutations: np.ndarray) -> np.ndarray:
-    from datasketch import MinHash  # see _permutations
+def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """The affine32 MinHash signature of 32-bit shingle hashes: min over shingles of a*h+b."""
+    a, b = _permutations(num_perm, seed)
+    with np.errstate(over="ignore"):
+        mixed = _fmix32(shingles.astype(np.uint32, copy=False))
+        permuted = np.multiply.outer(mixed, a)  # uint32 arithmetic wraps: mod 2**32
+        permuted += b
+    return permuted.min(axis=0)
 
-    sketch = MinHash(num_perm=num_perm, hashfunc=int, permutations=permutations, scheme="affine32")
-    sketch.update_batch(shingles.tolist())
-    return sketch.hashvalues.astype(np.uint32)
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, the bijection datasketch applies before permuting."""
+    values = values ^ (values >> _U32_16)
+    values = values * _FMIX32_FIRST
+    values ^= values >> _U32_13
+    values *= _FMIX32_SECOND
+    values ^= values >> _U32_16
+    return values
 
 
 def band_keys_of(bodies: np.ndarray, heads: np.ndarray) -> np.ndarray:

@@ -7,7 +7,8 @@ Kept in the archive so the index survives a restart without being rebuilt from t
   and an article's band rows found again when it changes or goes.
 - ``dedupe_bands(band_key INTEGER, article_id INTEGER, PRIMARY KEY (band_key,
   article_id)) WITHOUT ROWID``: one row per band of each signature; the primary key is the
-  lookup index, clustered, so a query is one B-tree seek per band of the new article.
+  lookup index, clustered, so a lookup reads one bounded range per band of the new article
+  (see `postings`).
 - ``dedupe_meta(key TEXT PRIMARY KEY, value TEXT)``: the fingerprint version the rows were
   made with; rows of another version are dropped (see `ensure_schema`).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 
 import sqlite_utils
 
@@ -113,19 +115,34 @@ def bulk_insert(
         )
 
 
-def candidates(
-    db: sqlite_utils.Database, band_keys: Sequence[int], limit: int
+def postings(
+    db: sqlite_utils.Database, band_keys: Sequence[int], limits: Sequence[int]
 ) -> list[tuple[int, int]]:
-    """(article id, bands in common) of the articles sharing a band key, most shared first."""
+    """(band key, article id) rows of each band key: its `limit` newest articles at most.
+
+    One statement of one bounded index range per key, so a key that a templated family
+    shares with thousands of articles costs what its limit allows, not its length.
+    """
     if not band_keys:
         return []
-    marks = ",".join("?" * len(band_keys))
     rows = db.execute(
-        f"SELECT article_id, COUNT(*) AS hits FROM dedupe_bands WHERE band_key IN ({marks})"
-        " GROUP BY article_id ORDER BY hits DESC, article_id LIMIT ?",
-        [*band_keys, limit],
+        _postings_statement(len(band_keys)),
+        [value for pair in zip(band_keys, limits, strict=True) for value in pair],
     ).fetchall()
-    return [(article_id, hits) for article_id, hits in rows]
+    return [(band_key, article_id) for band_key, article_id in rows]
+
+
+@cache
+def _postings_statement(keys: int) -> str:
+    # Per key, its postings from the limit-th newest on: two seeks of the primary key and a
+    # range (a LIMIT inside a UNION ALL would need a subquery that SQLite scans as a table).
+    return " UNION ALL ".join(
+        f"SELECT band_key, article_id FROM dedupe_bands WHERE band_key = ?{2 * n + 1}"
+        f" AND article_id >= coalesce((SELECT article_id FROM dedupe_bands"
+        f" WHERE band_key = ?{2 * n + 1} ORDER BY article_id DESC LIMIT 1 OFFSET ?{2 * n + 2} - 1),"
+        " -9223372036854775808)"
+        for n in range(keys)
+    )
 
 
 def count(db: sqlite_utils.Database) -> int:

@@ -1,7 +1,8 @@
 """The repost index: LSH over MinHash signatures, kept in the archive's SQLite file.
 
-It only proposes candidates, in time that does not grow with the archive (one B-tree seek
-per band); `stories.assign_story` decides on their texts. What the store calls, and when:
+It only proposes candidates, in time that does not grow with the archive (per band, two
+B-tree seeks and at most CROWDED_POSTINGS rows, however many articles share it);
+`stories.assign_story` decides on their texts. What the store calls, and when:
 
 - a new article: ``ids = index.candidates(text, exclude=id)``, load those articles,
   ``assign_story(new, loaded)``, apply the decision, then ``index.add(id, text)``;
@@ -11,6 +12,7 @@ per band); `stories.assign_story` decides on their texts. What the store calls, 
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 
 import sqlite_utils
@@ -19,9 +21,22 @@ from aggregator.dedupe.fingerprint import FINGERPRINT_VERSION, Fingerprint, fing
 from aggregator.dedupe.text import normalize_text
 from aggregator.store import fingerprints
 
-# Templated families (one warning per county) can share a band with hundreds of articles;
-# the ones sharing the most bands are the likeliest copies and the only ones worth a look.
+# The articles sharing the most bands with the new one are the likeliest copies and the only
+# ones worth the exact comparison.
 MAX_CANDIDATES = 20
+# A band key shared by this many articles is *crowded*: a templated family (one weather
+# warning per county, one meeting notice per week) or an article reposted by a great many
+# sites. Such a key is no evidence of a copy: only its newest postings are read, and the
+# articles found through crowded keys alone take at most MAX_CROWDED_CANDIDATES places
+# (enough to find some member of a much-reposted story; a family of notices gets no more
+# comparisons than that). An article that shares one uncrowded key too -- a real copy in a
+# templated family shares the bands its own numbers make -- is ranked as before.
+CROWDED_POSTINGS = 32
+CROWDED_SAMPLE = 8
+MAX_CROWDED_CANDIDATES = 3
+# Crowded keys stay crowded (postings only go with their articles), so they are remembered
+# for the life of the index rather than found again by reading CROWDED_POSTINGS of them.
+_CROWDED_MEMORY = 200_000
 
 
 class RepostIndex:
@@ -34,6 +49,7 @@ class RepostIndex:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.stale = fingerprints.ensure_schema(db, FINGERPRINT_VERSION)
+        self._crowded: set[int] = set()
 
     def add(self, article_id: int, text: str | None) -> None:
         """Index an article's text, replacing what was indexed for it before."""
@@ -53,8 +69,16 @@ class RepostIndex:
         new = _fingerprint_of(text or "")
         if new is None:
             return []
-        found = fingerprints.candidates(self.db, new.band_keys(), MAX_CANDIDATES + 1)
-        return [article_id for article_id, _ in found if article_id != exclude][:MAX_CANDIDATES]
+        keys = new.band_keys()
+        limits = [CROWDED_SAMPLE if key in self._crowded else CROWDED_POSTINGS for key in keys]
+        rows = fingerprints.postings(self.db, keys, limits)
+        per_key = Counter(key for key, _ in rows)
+        crowded = {key for key, count in per_key.items() if count >= CROWDED_POSTINGS}
+        if len(self._crowded) + len(crowded) > _CROWDED_MEMORY:
+            self._crowded.clear()
+        self._crowded |= crowded
+        crowded |= self._crowded.intersection(per_key)
+        return rank_candidates(rows, crowded, exclude)
 
     def __len__(self) -> int:
         return fingerprints.count(self.db)
@@ -62,6 +86,33 @@ class RepostIndex:
     def _stored_band_keys(self, article_id: int) -> list[int]:
         stored = fingerprints.load_signature(self.db, article_id)
         return Fingerprint.from_bytes(stored).band_keys() if stored else []
+
+
+def rank_candidates(
+    rows: list[tuple[int, int]], crowded: set[int], exclude: int | None = None
+) -> list[int]:
+    """Article ids from (band key, article id) postings, most bands in common first.
+
+    At most MAX_CANDIDATES, of which at most MAX_CROWDED_CANDIDATES share only crowded keys;
+    ties go to the older (smaller) id.
+    """
+    hits: dict[int, int] = {}
+    evidence: set[int] = set()  # articles sharing an uncrowded key
+    for key, article_id in rows:
+        hits[article_id] = hits.get(article_id, 0) + 1
+        if key not in crowded:
+            evidence.add(article_id)
+    hits.pop(exclude, None)  # type: ignore[arg-type]
+    chosen, crowded_only = [], 0
+    for article_id, _ in sorted(hits.items(), key=lambda item: (-item[1], item[0])):
+        if article_id not in evidence:
+            if crowded_only == MAX_CROWDED_CANDIDATES:
+                continue
+            crowded_only += 1
+        chosen.append(article_id)
+        if len(chosen) == MAX_CANDIDATES:
+            break
+    return chosen
 
 
 @lru_cache(maxsize=64)

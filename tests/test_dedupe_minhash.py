@@ -1,0 +1,60 @@
+"""Our numpy MinHash against datasketch's: the same permutations, the same signatures.
+
+`aggregator.dedupe.fingerprint` computes datasketch's "affine32" MinHash itself so that the
+daemon need not import datasketch (and scipy with it). Stored signatures are compared
+with new ones for ever, so the copy must equal the library exactly: here on real texts,
+on a text of one shingle and on one made of a few shingles repeated.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from aggregator.dedupe import fingerprint as fp
+from aggregator.dedupe.text import normalize_text
+
+DATA = Path(__file__).parent / "data" / "dedupe"
+TEXTS = sorted(DATA.glob("*.txt"))
+
+
+def library_signature(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    sketch = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+    sketch.update_batch(shingles.tolist())
+    return sketch.hashvalues
+
+
+@pytest.mark.parametrize(
+    ("num_perm", "seed"),
+    [(fp.BODY_PERM, fp.MINHASH_SEED), (fp.HEAD_PERM, fp.MINHASH_SEED + 1)],
+)
+def test_our_permutations_are_the_libraries(num_perm, seed):
+    a, b = fp._permutations(num_perm, seed)
+    library = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert np.array_equal(a, library[0]) and np.array_equal(b, library[1])
+    assert a.dtype == library.dtype == np.uint32
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[path.name for path in TEXTS])
+def test_signatures_of_real_texts_equal_the_libraries(path):
+    normalized = normalize_text(path.read_text("utf-8"))
+    shingles = fp.shingle_hashes(normalized)
+    head = shingles[: max(1, fp._head_tokens(normalized.tokens) - fp.SHINGLE + 1)]
+    ours = fp.fingerprint(normalized)
+    assert ours is not None
+    assert np.array_equal(ours.body, library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED))
+    assert np.array_equal(
+        ours.head, library_signature(head, fp.HEAD_PERM, fp.MINHASH_SEED + 1)
+    )
+    assert ours.body.dtype == np.uint32
+
+
+def test_tiny_and_repetitive_texts_sign_as_the_library_does():
+    for body in ("一二三", "Alpha beta gamma delta", "好好学习天天向上。" * 50):
+        normalized = normalize_text(body)
+        shingles = fp.shingle_hashes(normalized)
+        ours = fp.fingerprint(normalized)
+        assert ours is not None
+        expected = library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED)
+        assert np.array_equal(ours.body, expected)
