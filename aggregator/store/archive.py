@@ -166,7 +166,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, taken immediately so concurrent writers queue, not fail."""
+        """One write transaction, taken immediately so concurrent writers queue, not fail.
+
+        Inside another one it joins it: a poll puts its bookkeeping writes (fetch log,
+        validators, outcome) in one transaction, one commit instead of one per write.
+        """
+        if self.db.conn.in_transaction:
+            yield
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -230,6 +237,24 @@ class Store:
                 f"UPDATE sources SET enabled = 0 WHERE name NOT IN ({_placeholders(names)})",
                 names,
             )
+
+    def poll_target(self, source: SourceConfig) -> tuple[str, Validators]:
+        """Where `source` is fetched from now, and the validators kept for that URL.
+
+        `fetch_url` and `validators_for` in one lookup: a poll answered 304 is mostly
+        bookkeeping, so each statement counts.
+        """
+        row = self.db.execute(
+            """
+            SELECT sources.url, http_cache.etag, http_cache.last_modified, http_cache.body_digest
+            FROM sources LEFT JOIN http_cache ON http_cache.url = sources.url
+            WHERE sources.name = ?
+            """,
+            [source.name],
+        ).fetchone()
+        if row is None:
+            return source.url, self.validators_for(source.url)
+        return row[0], Validators(*row[1:])
 
     def fetch_url(self, source: SourceConfig) -> str:
         """Where `source` is fetched from now (its URL after permanent redirects)."""
