@@ -118,7 +118,7 @@ def poll_source(
         # are recorded in one transaction (one commit: most polls end here).
         with store.transaction():
             _log_fetch(store, source, result)
-            if not result.not_modified:
+            if not result.not_modified and validators != known:  # e.g. a new ETag
                 store.remember_validators(url, validators)
             store.record_poll(source.name, NOT_MODIFIED)
         rechecked = _recheck(source, store, fetcher, monitor, began)
