@@ -101,7 +101,8 @@ def poll_source(
     # Rechecks are those due when the poll began: an article stored by this very poll is
     # never due before its first step, however long the poll takes.
     began = utc_now()
-    url, known = store.poll_target(source)
+    target = store.poll_target(source, began)
+    url, known = target.url, target.validators
     result = fetcher.fetch(url, known)
     took = result.elapsed_ms / 1000
     if source.type == "watch":
@@ -121,7 +122,7 @@ def poll_source(
             if not result.not_modified and validators != known:  # e.g. a new ETag
                 store.remember_validators(url, validators)
             store.record_poll(source.name, NOT_MODIFIED)
-        rechecked = _recheck(source, store, fetcher, monitor, began)
+        rechecked = _recheck(source, store, fetcher, monitor, began, target.rechecks_due)
         return _with_rechecks(
             SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took), rechecked
         )
@@ -155,7 +156,7 @@ def poll_source(
         if found.complete:
             store.remember_validators(url, validators)
         store.record_poll(source.name, OK, "; ".join(found.problems) or None)
-    rechecked = _recheck(source, store, fetcher, monitor, began)
+    rechecked = _recheck(source, store, fetcher, monitor, began, target.rechecks_due)
     log.info(
         "source %s: %d new, %d updated, %d unchanged, %d dropped by filters",
         source.name,
@@ -192,9 +193,17 @@ def body_digest(content: bytes) -> str:
 
 
 def _recheck(
-    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig, now: datetime
+    source: SourceConfig,
+    store: Store,
+    fetcher: Fetcher,
+    monitor: MonitorConfig,
+    now: datetime,
+    due: bool,
 ) -> RecheckReport:
-    """The change monitor's rechecks of `source`'s stored articles due at `now`."""
+    """The change monitor's rechecks of `source`'s stored articles due at `now`, if `due`
+    says that some are."""
+    if not due:
+        return RecheckReport()
     rechecked = recheck_source(source, store, fetcher, monitor, now)
     for problem in rechecked.problems:
         log.warning("source %s: recheck: %s", source.name, problem)

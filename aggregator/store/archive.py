@@ -61,6 +61,15 @@ class CheckCounts:
 
 
 @dataclass(frozen=True)
+class PollTarget:
+    """What a poll of a source starts from (see `Store.poll_target`)."""
+
+    url: str  # where the source is fetched from now (after permanent redirects)
+    validators: Validators  # for the conditional GET
+    rechecks_due: bool  # some of its stored articles are due for a recheck
+
+
+@dataclass(frozen=True)
 class ScheduleState:
     """What the daemon remembers of a source between polls and across restarts."""
 
@@ -238,23 +247,27 @@ class Store:
                 names,
             )
 
-    def poll_target(self, source: SourceConfig) -> tuple[str, Validators]:
-        """Where `source` is fetched from now, and the validators kept for that URL.
+    def poll_target(self, source: SourceConfig, now: datetime) -> PollTarget:
+        """Where `source` is fetched from now, its validators, and whether any of its
+        articles is due for a recheck at `now`.
 
-        `fetch_url` and `validators_for` in one lookup: a poll answered 304 is mostly
-        bookkeeping, so each statement counts.
+        One lookup instead of three: a poll answered 304 is mostly bookkeeping, and the
+        rechecks are rarely due (their two ordered queries run only when some are).
         """
+        due = to_iso(now.astimezone(UTC))
         row = self.db.execute(
             """
-            SELECT sources.url, http_cache.etag, http_cache.last_modified, http_cache.body_digest
+            SELECT sources.url, http_cache.etag, http_cache.last_modified, http_cache.body_digest,
+                   EXISTS (SELECT 1 FROM articles
+                           WHERE articles.source = sources.name AND articles.next_check <= ?)
             FROM sources LEFT JOIN http_cache ON http_cache.url = sources.url
             WHERE sources.name = ?
             """,
-            [source.name],
+            [due, source.name],
         ).fetchone()
         if row is None:
-            return source.url, self.validators_for(source.url)
-        return row[0], Validators(*row[1:])
+            return PollTarget(source.url, self.validators_for(source.url), rechecks_due=True)
+        return PollTarget(row[0], Validators(*row[1:4]), rechecks_due=bool(row[4]))
 
     def fetch_url(self, source: SourceConfig) -> str:
         """Where `source` is fetched from now (its URL after permanent redirects)."""
