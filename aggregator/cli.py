@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import click
-import httpx
+import urllib3
 from tabulate import tabulate
 
 from aggregator import __version__
@@ -494,9 +494,9 @@ def status(context: _Context) -> None:
         return
     click.echo(f"feeds at {url}")
     try:
-        answer = httpx.get(url + "healthz", timeout=10)
+        answer = urllib3.request("GET", url + "healthz", timeout=10, retries=False)
         health = answer.json()
-    except (httpx.HTTPError, ValueError) as exc:
+    except (urllib3.exceptions.HTTPError, ValueError) as exc:
         _fail(f"the daemon does not answer at {url}healthz: {exc}", code=1)
     click.echo(f"scheduler: {health.get('scheduler')}; status: {health.get('status')}")
     rows = [
@@ -512,5 +512,5 @@ def status(context: _Context) -> None:
     ]
     headers = ["source", "status", "failures", "last success", "next poll", "last error"]
     click.echo(tabulate(rows, headers=headers))
-    if answer.status_code != 200:
+    if answer.status != 200:
         sys.exit(1)

@@ -8,19 +8,32 @@ in the fetch log and carry on with the next source.
 from __future__ import annotations
 
 import random
+import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
 
-import httpx
+import urllib3
+from urllib3.exceptions import (
+    LocationValueError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+)
+from urllib3.util import parse_url
 
 from aggregator.config import FetchConfig
 from aggregator.urls import site_of
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT_REDIRECTS = frozenset({301, 308})
+_CHUNK = 64 * 1024
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
@@ -99,17 +112,36 @@ class _BodyTooLarge(Exception):
     pass
 
 
+class _TooManyRedirects(Exception):
+    pass
+
+
+class _TooSlow(Exception):
+    """The whole answer took longer than `FetchConfig.timeout` (each read being in time)."""
+
+
+class _UnsupportedURL(Exception):
+    pass
+
+
 class Fetcher:
-    """Fetches URLs with the politeness rules of `FetchConfig`; thread-safe."""
+    """Fetches URLs with the politeness rules of `FetchConfig`; thread-safe.
+
+    Built on urllib3's connection pools, which cost about a third of httpx's CPU per
+    request (a 304 re-poll is mostly this request; see bench/README.md, issue #8).
+    Redirects are followed here, one hop at a time, so that every hop keeps the
+    conditional headers and a chain made only of 301/308 can be told apart (`moved_to`).
+    """
 
     def __init__(self, config: FetchConfig):
         self.config = config
-        self._client = httpx.Client(
-            follow_redirects=True,
-            max_redirects=config.max_redirects,
-            timeout=httpx.Timeout(config.timeout, connect=config.connect_timeout),
-            headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
+        self._headers = {"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"}
+        self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.timeout)
+        # Proxies from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), as
+        # curl and httpx read them.
+        self._proxies = urllib.request.getproxies_environment()
+        self._managers: dict[tuple[str, str | None], urllib3.PoolManager] = {}
+        self._managers_lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
 
@@ -120,7 +152,10 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        with self._managers_lock:
+            for manager in self._managers.values():
+                manager.clear()
+            self._managers.clear()
 
     def fetch(
         self,
@@ -161,70 +196,142 @@ class Fetcher:
         data: Mapping[str, str] | None,
         started: float,
     ) -> tuple[FetchResult, bool]:
-        """One request; also says whether a failure is worth another attempt.
+        """One request and its redirects; also says whether a failure is worth another attempt.
 
         Connection errors and 5xx are retried. Timeouts are not (a slow server stays slow
         and retrying would hold the whole poll up), nor are 4xx, oversized bodies or
         redirect loops, nor a 503 that names its own Retry-After.
         """
         deadline = time.monotonic() + self.config.timeout
+        body = urlencode(data).encode() if data else None
+        hops: list[int] = []
+        current = url
         try:
-            with self._client.stream(method, url, headers=headers, data=data) as response:
-                # A 304's (empty) body is read too: a response read to its end leaves the
-                # connection open for the next request to the host.
-                content = self._read(response, deadline)
-                if response.status_code == 304:
-                    content = b""
+            while True:
+                response, content = self._exchange(method, current, headers, body, deadline)
+                location = response.headers.get("location")
+                if response.status not in _REDIRECTS or not location:
+                    break
+                if len(hops) == self.config.max_redirects:
+                    raise _TooManyRedirects
+                hops.append(response.status)
+                current = parse_url(urljoin(current, location.strip())).url
+                if response.status == 303 or (response.status in (301, 302) and method == "POST"):
+                    method, body = "GET", None  # as browsers do
         except _BodyTooLarge:
             limit = self.config.max_bytes / (1024 * 1024)
             error = f"body larger than {limit:g} MiB, abandoned"
             return FetchResult(url, started, error=error), False
-        except httpx.TooManyRedirects:
+        except _TooManyRedirects:
             error = f"too many redirects (more than {self.config.max_redirects})"
             return FetchResult(url, started, error=error), False
-        except httpx.TimeoutException:
+        except (_UnsupportedURL, LocationValueError) as exc:
+            return FetchResult(url, started, error=f"unsupported URL: {exc}"), False
+        except NewConnectionError as exc:  # a ConnectTimeoutError too, but not a timeout
+            return FetchResult(url, started, error=_connect_error(exc, current)), True
+        except (urllib3.exceptions.TimeoutError, _TooSlow):
             error = f"timed out after {self.config.timeout:g}s"
             return FetchResult(url, started, error=error), False
-        except httpx.UnsupportedProtocol as exc:
-            return FetchResult(url, started, error=f"unsupported URL: {exc}"), False
-        except httpx.HTTPError as exc:
-            return FetchResult(url, started, error=_describe_transport_error(exc, url)), True
-        result = self._result(url, started, response, content)
+        except ProtocolError as exc:
+            return FetchResult(url, started, error=f"server broke the protocol: {exc}"), True
+        except urllib3.exceptions.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            return FetchResult(url, started, error=error), True
+        moved_to = current if hops and all(s in _PERMANENT_REDIRECTS for s in hops) else None
+        result = self._result(url, started, current, response, content, moved_to)
         retryable = result.status in _RETRY_STATUSES and result.retry_after is None
         return result, retryable
 
-    def _read(self, response: httpx.Response, deadline: float) -> bytes:
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        conditional: Mapping[str, str],
+        body: bytes | None,
+        deadline: float,
+    ) -> tuple[urllib3.BaseHTTPResponse, bytes]:
+        """One request and its whole (decoded) body; a 304's empty body is read too, so
+        that the connection goes back to the pool for the next request to the host."""
+        headers = {**self._headers, **conditional}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        response = self._manager(url).urlopen(
+            method,
+            url,
+            body=body,
+            headers=headers,
+            redirect=False,
+            retries=False,
+            timeout=self._timeout,
+            preload_content=False,
+        )
+        try:
+            content = self._read(response, deadline)
+        except BaseException:
+            response.close()  # the rest of the body is not read: the connection goes
+            raise
+        finally:
+            response.release_conn()
+        return response, (b"" if response.status == 304 else content)
+
+    def _manager(self, url: str) -> urllib3.PoolManager:
+        """The connection pools for `url`: direct, or through the environment's proxy."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise _UnsupportedURL(f"{url!r} is not an http or https URL")
+        proxy = self._proxies.get(parts.scheme) or self._proxies.get("all")
+        if proxy and urllib.request.proxy_bypass_environment(parts.hostname or "", self._proxies):
+            proxy = None
+        key = (parts.scheme, proxy)
+        with self._managers_lock:
+            manager = self._managers.get(key)
+            if manager is None:
+                manager = self._managers[key] = self._new_manager(parts.scheme, proxy)
+            return manager
+
+    def _new_manager(self, scheme: str, proxy: str | None) -> urllib3.PoolManager:
+        # The TLS context (loading the trust store: ~50 ms of CPU) is made once, and only
+        # when an https URL is met; left to urllib3, it would be made for every connection.
+        options: dict[str, Any] = {"num_pools": 100, "maxsize": max(1, self.config.per_host)}
+        if scheme == "https":
+            options["ssl_context"] = ssl.create_default_context()
+        if proxy:
+            return urllib3.ProxyManager(proxy, **options)
+        return urllib3.PoolManager(**options)
+
+    def _read(self, response: urllib3.BaseHTTPResponse, deadline: float) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.config.max_bytes:
             raise _BodyTooLarge
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
+        for chunk in response.stream(_CHUNK, decode_content=True):
             size += len(chunk)
             if size > self.config.max_bytes:
                 raise _BodyTooLarge
             if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("total timeout", request=response.request)
+                raise _TooSlow
             chunks.append(chunk)
         return b"".join(chunks)
 
     def _result(
-        self, url: str, started: float, response: httpx.Response, content: bytes
+        self,
+        url: str,
+        started: float,
+        final_url: str,
+        response: urllib3.BaseHTTPResponse,
+        content: bytes,
+        moved_to: str | None,
     ) -> FetchResult:
-        status = response.status_code
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        moved_to = None
-        if response.history and all(
-            hop.status_code in _PERMANENT_REDIRECTS for hop in response.history
-        ):
-            moved_to = str(response.url)
+        status = response.status
+        headers = {name.lower(): value for name, value in response.headers.itermerged()}
         error = None
         if status >= 400:
-            error = f"HTTP {status} {response.reason_phrase}".strip()
+            error = f"HTTP {status} {response.reason or ''}".strip()
         return FetchResult(
             url=url,
             started=started,
-            final_url=str(response.url),
+            final_url=final_url,
             status=status,
             content=content,
             headers=headers,
@@ -243,18 +350,14 @@ _DNS_FAILURES = (
 )
 
 
-def _describe_transport_error(exc: httpx.HTTPError, url: str) -> str:
-    """One line for a transport failure, naming the host where that helps."""
-    if isinstance(exc, httpx.ConnectError):
-        text = str(exc)
-        if any(marker in text for marker in _DNS_FAILURES):
-            return f"DNS lookup failed for {httpx.URL(url).host}"
-        if "Connection refused" in text:
-            return "connection refused"
-        return f"cannot connect: {text or type(exc).__name__}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"server broke the protocol: {exc}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+def _connect_error(exc: NewConnectionError, url: str) -> str:
+    """One line for a failed connection, naming the host where that helps."""
+    text = str(exc)
+    if isinstance(exc, NameResolutionError) or any(m in text for m in _DNS_FAILURES):
+        return f"DNS lookup failed for {urlsplit(url).hostname}"
+    if "Connection refused" in text:
+        return "connection refused"
+    return f"cannot connect: {text or type(exc).__name__}"
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -5,9 +5,9 @@
     fetch the source (conditional GET) -> log the fetch
       -> read it: a feed's entries, or an html source's list pages and new article pages
       -> drop what the source's include / exclude filters reject (counted, never stored)
-      -> save new and changed articles -> remember the validators
-      -> recheck the stored articles that are due (the change monitor, within its budget;
-         also after a 304) -> note the outcome
+      -> save new and changed articles, remember the validators, note the outcome (one
+         transaction) -> recheck the stored articles that are due (the change monitor,
+         within its budget; also after a 304)
 
 A `watch` source is one page: its watched part is compared with the stored version, and
 a 404 / 410 goes through the same take-down confirmation as an article's page.
@@ -101,54 +101,62 @@ def poll_source(
     # Rechecks are those due when the poll began: an article stored by this very poll is
     # never due before its first step, however long the poll takes.
     began = utc_now()
-    url = store.fetch_url(source)
-    known = store.validators_for(url)
+    target = store.poll_target(source, began)
+    url, known = target.url, target.validators
     result = fetcher.fetch(url, known)
-    fetch_id = store.record_fetch(source.name, result)
     took = result.elapsed_ms / 1000
-    if result.moved_to:
-        log.info("source %s: moved permanently to %s", source.name, result.moved_to)
-        store.move_source(source.name, result.moved_to)
     if source.type == "watch":
-        return _poll_watch(source, store, result, fetch_id, monitor)
+        return _poll_watch(source, store, result, _log_fetch(store, source, result), monitor)
     if result.error:
-        return _failed(store, source, result.error, took, result.retry_after)
+        with store.transaction():
+            _log_fetch(store, source, result)
+            report = _failed(store, source, result.error, took, result.retry_after)
+        return report
     validators = replace(result.validators, body_digest=body_digest(result.content))
     if result.not_modified or validators.body_digest == known.body_digest:
         # A 304, or the same bytes as last time from a server without validators: there
-        # is nothing new to read, only the rechecks that are due.
-        if not result.not_modified:
-            store.remember_validators(url, validators)
-        rechecked = _recheck(source, store, fetcher, monitor, began)
-        store.record_poll(source.name, NOT_MODIFIED)
+        # is nothing new to read, only the rechecks that are due. The fetch and the poll
+        # are recorded in one transaction (one commit: most polls end here).
+        with store.transaction():
+            _log_fetch(store, source, result)
+            if not result.not_modified and validators != known:  # e.g. a new ETag
+                store.remember_validators(url, validators)
+            store.record_poll(source.name, NOT_MODIFIED)
+        rechecked = _recheck(source, store, fetcher, monitor, began, target.rechecks_due)
         return _with_rechecks(
             SourceReport(source.name, NOT_MODIFIED, fetch_seconds=took), rechecked
         )
 
+    fetch_id = _log_fetch(store, source, result)
     article_filter = ArticleFilter.of(source.include, source.exclude)
     read = _read_feed if source.type == "feed" else _read_list
     try:
         found = read(source, result, store, fetcher, article_filter)
     except SourceError as exc:
-        store.note_fetch_error(fetch_id, str(exc))
-        return _failed(store, source, str(exc), took)
+        with store.transaction():
+            store.note_fetch_error(fetch_id, str(exc))
+            report = _failed(store, source, str(exc), took)
+        return report
     for problem in found.problems:
         log.warning("source %s: %s", source.name, problem)
     filtered = filter_articles(found.articles, article_filter)
     dropped = found.dropped + filtered.dropped
-    if dropped:
-        store.note_fetch_dropped(fetch_id, dropped)
 
     origins = {article_url: Origin.PAGE for article_url in found.from_pages}
     first_check = plan.first_check(utc_now(), monitor.recheck)
-    counts = store.save_articles(source.name, filtered.kept, origins, to_iso(first_check))
-    for article in filtered.kept:
-        if article.url in found.page_validators:
-            store.remember_validators(article.url, found.page_validators[article.url])
-    if found.complete:
-        store.remember_validators(url, validators)
-    rechecked = _recheck(source, store, fetcher, monitor, began)
-    store.record_poll(source.name, OK, "; ".join(found.problems) or None)
+    # The articles, the validators that stand for them and the outcome: one transaction,
+    # so validators are never kept for articles that were not stored.
+    with store.transaction():
+        if dropped:
+            store.note_fetch_dropped(fetch_id, dropped)
+        counts = store.save_articles(source.name, filtered.kept, origins, to_iso(first_check))
+        for article in filtered.kept:
+            if article.url in found.page_validators:
+                store.remember_validators(article.url, found.page_validators[article.url])
+        if found.complete:
+            store.remember_validators(url, validators)
+        store.record_poll(source.name, OK, "; ".join(found.problems) or None)
+    rechecked = _recheck(source, store, fetcher, monitor, began, target.rechecks_due)
     log.info(
         "source %s: %d new, %d updated, %d unchanged, %d dropped by filters",
         source.name,
@@ -169,15 +177,33 @@ def poll_source(
     return _with_rechecks(report, rechecked)
 
 
+def _log_fetch(store: Store, source: SourceConfig, result: FetchResult) -> int:
+    """Log the source's own fetch, and follow a permanent redirect; the log row's id."""
+    with store.transaction():
+        fetch_id = store.record_fetch(source.name, result)
+        if result.moved_to:
+            log.info("source %s: moved permanently to %s", source.name, result.moved_to)
+            store.move_source(source.name, result.moved_to)
+    return fetch_id
+
+
 def body_digest(content: bytes) -> str:
     """A short digest of a response body, to tell a byte-identical one again."""
     return hashlib.blake2b(content, digest_size=16).hexdigest()
 
 
 def _recheck(
-    source: SourceConfig, store: Store, fetcher: Fetcher, monitor: MonitorConfig, now: datetime
+    source: SourceConfig,
+    store: Store,
+    fetcher: Fetcher,
+    monitor: MonitorConfig,
+    now: datetime,
+    due: bool,
 ) -> RecheckReport:
-    """The change monitor's rechecks of `source`'s stored articles due at `now`."""
+    """The change monitor's rechecks of `source`'s stored articles due at `now`, if `due`
+    says that some are."""
+    if not due:
+        return RecheckReport()
     rechecked = recheck_source(source, store, fetcher, monitor, now)
     for problem in rechecked.problems:
         log.warning("source %s: recheck: %s", source.name, problem)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import threading
 import time
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -167,3 +170,86 @@ def test_requests_to_one_host_keep_their_distance(httpserver: HTTPServer) -> Non
             fetcher.fetch(httpserver.url_for("/x"))
     assert len(arrivals) == 3
     assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(arrivals))
+
+
+class _KeepAliveFeed(BaseHTTPRequestHandler):
+    """A feed with an ETag, on HTTP/1.1 keep-alive (werkzeug's server closes every
+    connection); notes the client port of each request."""
+
+    protocol_version = "HTTP/1.1"
+    ports: ClassVar[list[int]] = []
+
+    def do_GET(self) -> None:
+        self.ports.append(self.client_address[1])
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Length", "6")
+        self.end_headers()
+        self.wfile.write(b"<rss/>")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_connection_is_reused_after_a_304() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _KeepAliveFeed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+    try:
+        with Fetcher(FAST) as fetcher:
+            first = fetcher.fetch(url)
+            for _ in range(2):
+                assert fetcher.fetch(url, first.validators).not_modified
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(_KeepAliveFeed.ports) == 3 and len(set(_KeepAliveFeed.ports)) == 1
+
+
+def test_form_is_posted_and_a_303_turns_it_into_a_get(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/search", method="POST").respond_with_data(
+        "", status=303, headers={"Location": "/results?page=2"}
+    )
+    httpserver.expect_request("/results", method="GET").respond_with_data("page 2")
+    result = fetcher.fetch(httpserver.url_for("/search"), method="POST", data={"page": "2"})
+    assert result.ok and result.content == b"page 2"
+    assert result.final_url == httpserver.url_for("/results?page=2")
+    posted = httpserver.log[0][0]
+    assert posted.form["page"] == "2"
+    assert posted.headers["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+def test_conditional_headers_follow_a_redirect(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=308, headers={"Location": "/new"}
+    )
+    httpserver.expect_request("/new").respond_with_data("", status=304)
+    result = fetcher.fetch(httpserver.url_for("/old"), Validators(etag='"v1"'))
+    assert result.not_modified and result.moved_to == httpserver.url_for("/new")
+    assert httpserver.log[1][0].headers["If-None-Match"] == '"v1"'
+
+
+def test_proxy_from_the_environment_is_used(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data("via proxy")
+    monkeypatch.setenv("HTTP_PROXY", httpserver.url_for("/"))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with Fetcher(FAST) as fetcher:
+        result = fetcher.fetch("http://feeds.example.invalid/feed")
+    assert result.ok and result.content == b"via proxy"
+    assert httpserver.log[0][0].host == "feeds.example.invalid"
+
+
+def test_unsupported_scheme_is_one_line(fetcher: Fetcher) -> None:
+    result = fetcher.fetch("ftp://example.org/feed.xml")
+    assert result.error.startswith("unsupported URL:")
+    assert result.attempts == 1

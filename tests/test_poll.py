@@ -9,7 +9,9 @@ import sqlite_utils
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from aggregator.poll import ERROR, NOT_MODIFIED, OK, poll_many
+from aggregator.fetch import Fetcher
+from aggregator.poll import ERROR, NOT_MODIFIED, OK, poll_many, poll_source
+from aggregator.store import Store
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 
@@ -155,3 +157,26 @@ def test_a_feed_that_changes_keeps_every_version(httpserver: HTTPServer, make_co
     ]
     assert "-兰州新区今年计划开工项目。" in versions[1]["diff"]
     assert "+兰州新区今年计划开工项目一百个。" in versions[1]["diff"]
+
+
+def test_a_304_poll_is_one_lookup_and_one_commit(httpserver: HTTPServer, make_config) -> None:
+    """Most polls are answered 304: their bookkeeping is kept to what the fetch log and
+    the source's status need (the rechecks' queries run only when some are due)."""
+    httpserver.expect_request("/rss").respond_with_handler(rss_with_etag('"abc"'))
+    config = make_config([{"name": "etag", "url": httpserver.url_for("/rss")}])
+    with Store(config.storage.database) as store, Fetcher(config.fetch) as fetcher:
+        store.sync_sources(config.sources)
+        assert poll_source(config.sources[0], store, fetcher).new == 2
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        report = poll_source(config.sources[0], store, fetcher)
+        store.db.conn.set_trace_callback(None)
+    assert report.status == NOT_MODIFIED
+    kinds = [" ".join(sql.split()[:3]) for sql in statements]
+    assert kinds == [
+        "SELECT sources.url, http_cache.etag,",
+        "BEGIN IMMEDIATE",
+        "INSERT INTO fetches",
+        "UPDATE sources SET",
+        "COMMIT",
+    ]

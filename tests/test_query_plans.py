@@ -78,8 +78,8 @@ def plans(httpserver: HTTPServer, make_config, tmp_path: Path) -> dict[str, list
 
 def test_the_trace_holds_the_lookups_of_a_poll_and_the_queries_of_publishing(plans) -> None:
     for expected in (
-        r"SELECT url FROM sources WHERE name = ",  # where a source is fetched from
-        r"FROM http_cache WHERE url = ",  # validators for the conditional GET
+        # where a source is fetched from, and the validators for the conditional GET
+        r"FROM sources LEFT JOIN http_cache ON .* WHERE sources.name = ",
         r"FROM articles WHERE url IN \(",  # is each entry new, changed or unchanged
         r"UPDATE articles SET\s.*\sWHERE id = ",  # a changed article
         r"UPDATE sources SET\s.*\sWHERE name = ",  # the outcome of the poll

@@ -61,6 +61,15 @@ class CheckCounts:
 
 
 @dataclass(frozen=True)
+class PollTarget:
+    """What a poll of a source starts from (see `Store.poll_target`)."""
+
+    url: str  # where the source is fetched from now (after permanent redirects)
+    validators: Validators  # for the conditional GET
+    rechecks_due: bool  # some of its stored articles are due for a recheck
+
+
+@dataclass(frozen=True)
 class ScheduleState:
     """What the daemon remembers of a source between polls and across restarts."""
 
@@ -166,7 +175,14 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, taken immediately so concurrent writers queue, not fail."""
+        """One write transaction, taken immediately so concurrent writers queue, not fail.
+
+        Inside another one it joins it: a poll puts its bookkeeping writes (fetch log,
+        validators, outcome) in one transaction, one commit instead of one per write.
+        """
+        if self.db.conn.in_transaction:
+            yield
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -230,6 +246,28 @@ class Store:
                 f"UPDATE sources SET enabled = 0 WHERE name NOT IN ({_placeholders(names)})",
                 names,
             )
+
+    def poll_target(self, source: SourceConfig, now: datetime) -> PollTarget:
+        """Where `source` is fetched from now, its validators, and whether any of its
+        articles is due for a recheck at `now`.
+
+        One lookup instead of three: a poll answered 304 is mostly bookkeeping, and the
+        rechecks are rarely due (their two ordered queries run only when some are).
+        """
+        due = to_iso(now.astimezone(UTC))
+        row = self.db.execute(
+            """
+            SELECT sources.url, http_cache.etag, http_cache.last_modified, http_cache.body_digest,
+                   EXISTS (SELECT 1 FROM articles
+                           WHERE articles.source = sources.name AND articles.next_check <= ?)
+            FROM sources LEFT JOIN http_cache ON http_cache.url = sources.url
+            WHERE sources.name = ?
+            """,
+            [due, source.name],
+        ).fetchone()
+        if row is None:
+            return PollTarget(source.url, self.validators_for(source.url), rechecks_due=True)
+        return PollTarget(row[0], Validators(*row[1:4]), rechecks_due=bool(row[4]))
 
     def fetch_url(self, source: SourceConfig) -> str:
         """Where `source` is fetched from now (its URL after permanent redirects)."""
