@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
+import certifi
 import urllib3
 from urllib3.exceptions import (
     LocationValueError,
@@ -294,7 +295,9 @@ class Fetcher:
         # when an https URL is met; left to urllib3, it would be made for every connection.
         options: dict[str, Any] = {"num_pools": 100, "maxsize": max(1, self.config.per_host)}
         if scheme == "https":
-            options["ssl_context"] = ssl.create_default_context()
+            # certifi's bundle, as browsers and httpx trust: the same on every machine, where
+            # the system store may be missing (slim containers) or stale.
+            options["ssl_context"] = ssl.create_default_context(cafile=certifi.where())
         if proxy:
             return urllib3.ProxyManager(proxy, **options)
         return urllib3.PoolManager(**options)
