@@ -41,7 +41,7 @@ def test_signatures_of_real_texts_equal_the_libraries(path):
     normalized = normalize_text(path.read_text("utf-8"))
     shingles = fp.shingle_hashes(normalized)
     head = shingles[: max(1, fp._head_tokens(normalized.tokens) - fp.SHINGLE + 1)]
-    ours = fp.fingerprint(normalized)
+    ours = fp.fingerprint(fp.ShingledText.of(normalized))
     assert ours is not None
     assert np.array_equal(ours.body, library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED))
     assert np.array_equal(
@@ -54,7 +54,38 @@ def test_tiny_and_repetitive_texts_sign_as_the_library_does():
     for body in ("一二三", "Alpha beta gamma delta", "好好学习天天向上。" * 50):
         normalized = normalize_text(body)
         shingles = fp.shingle_hashes(normalized)
-        ours = fp.fingerprint(normalized)
+        ours = fp.fingerprint(fp.ShingledText.of(normalized))
         assert ours is not None
         expected = library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED)
         assert np.array_equal(ours.body, expected)
+
+
+def _reference_band_key(values: list[int], band_number: int) -> int:
+    """One band's key as the stored index has it, in plain Python integers."""
+    key = band_number
+    for value in values:
+        key = ((key ^ value) * 0x9E3779B97F4A7C15) % 2**64
+        key ^= key >> 29
+    key = (key * 0xBF58476D1CE4E5B9) % 2**64
+    key ^= key >> 32
+    return key - 2**64 if key >= 2**63 else key
+
+
+def test_band_keys_are_the_stored_scheme():
+    """Stored band rows are looked up by these keys: they may never change silently."""
+    generator = np.random.default_rng(5)
+    bodies = generator.integers(0, 2**32, (3, fp.BODY_PERM), dtype=np.uint32)
+    heads = generator.integers(0, 2**32, (3, fp.HEAD_PERM), dtype=np.uint32)
+    keys = fp.band_keys_of(bodies, heads)
+    for body, head, row in zip(bodies.tolist(), heads.tolist(), keys.tolist(), strict=True):
+        expected = [
+            _reference_band_key(body[band * fp.BODY_ROWS : (band + 1) * fp.BODY_ROWS], band + 1)
+            for band in range(fp.BODY_BANDS)
+        ] + [
+            _reference_band_key(
+                head[band * fp.HEAD_ROWS : (band + 1) * fp.HEAD_ROWS], fp.BODY_BANDS + band + 1
+            )
+            for band in range(fp.HEAD_BANDS)
+        ]
+        assert row == expected
+    assert fp.Fingerprint(bodies[1], heads[1]).band_keys() == keys[1].tolist()

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import SourceConfig
-from aggregator.dedupe.fingerprint import fingerprint
-from aggregator.dedupe.text import normalize_text
+from aggregator.dedupe.fingerprint import fingerprint, shingled
 from aggregator.models import Article
 from aggregator.store import Store, fingerprints
 from aggregator.store.reposts import (
@@ -154,7 +153,7 @@ def test_postings_up_to_reads_every_key_in_one_statement_up_to_the_bound(store):
 def test_a_key_first_found_crowded_yields_its_newest_postings(store, crowd):
     """Whether the one bounded read held all of the crowded key's rows or stopped short."""
     text = (DATA / "cwced-500b350d.txt").read_text("utf-8")
-    first, second = fingerprint(normalize_text(text)).band_keys()[:2]
+    first, second = fingerprint(shingled(text)).band_keys()[:2]
     store.db.conn.executemany(
         "INSERT INTO dedupe_bands (band_key, article_id) VALUES (?, ?)",
         [(first, article_id) for article_id in range(1, crowd + 1)] + [(second, 100_000)],

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Characters written without spaces between words: each one is a token.
 _CJK_RANGES = (
@@ -106,12 +105,10 @@ class NormalizedText:
         return len(self.tokens)
 
 
-@lru_cache(maxsize=512)
 def normalize_text(text: str) -> NormalizedText:
     """The tokens that identify the article in `text`, without page furniture.
 
-    Cached: the store asks for the same new article's form for the candidate lookup, the
-    match and the index update.
+    Not cached here: `fingerprint.shingled` caches what is made of it, without the tokens.
     """
     text = text or ""
     if _COMPATIBILITY_FORMS.search(text):

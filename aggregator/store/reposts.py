@@ -17,8 +17,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
-from aggregator.dedupe.fingerprint import FINGERPRINT_VERSION, Fingerprint, fingerprint
-from aggregator.dedupe.text import normalize_text
+from aggregator.dedupe.fingerprint import FINGERPRINT_VERSION, Fingerprint, fingerprint, shingled
 from aggregator.store import fingerprints
 
 # The articles sharing the most bands with the new one are the likeliest copies and the only
@@ -137,5 +136,6 @@ def rank_candidates(
 
 @lru_cache(maxsize=64)
 def _fingerprint_of(text: str) -> Fingerprint | None:
-    # Cached: a new article is looked up and then added with the same text.
-    return fingerprint(normalize_text(text))
+    # Cached: a new article is looked up and then added with the same text. Its shingled
+    # form is cached too (`shingled`): the exact comparison reads the same one.
+    return fingerprint(shingled(text))
