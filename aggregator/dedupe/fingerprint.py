@@ -40,7 +40,7 @@ from functools import cache, cached_property, lru_cache
 
 import numpy as np
 
-from aggregator.dedupe.text import NormalizedText, normalize_text
+from aggregator.dedupe.text import DIGITS, NormalizedText, TokenSpans, normalize_text
 
 SHINGLE = 4
 HEAD_WEIGHT = 100
@@ -93,12 +93,11 @@ _TOKEN_IDS = _TokenIds()
 
 def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     """The 32-bit hashes of the text's k-token shingles, in text order (uint32 array)."""
-    tokens = normalized.tokens
-    if not tokens:
+    ids = _token_ids(normalized)
+    if not ids.size:
         return np.zeros(0, dtype=np.uint32)
-    ids = np.fromiter(map(_TOKEN_IDS.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-    k = min(SHINGLE, len(tokens))
-    count = len(tokens) - k + 1
+    k = min(SHINGLE, ids.size)
+    count = ids.size - k + 1
     with np.errstate(over="ignore"):
         mixed = np.zeros(count, dtype=np.uint64)
         for offset in range(k):
@@ -107,6 +106,19 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
         mixed *= _MIX_FINAL
         mixed ^= mixed >> _SHIFT_32
     return (mixed & _LOW32).astype(np.uint32)
+
+
+def _token_ids(normalized: NormalizedText) -> np.ndarray:
+    """The tokens' ids (uint64): a character's code point, a longer token's CRC32."""
+    spans, body = normalized.spans, normalized.body
+    ids = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[spans.starts]
+    ids = ids.astype(np.uint64)
+    longer = np.flatnonzero(spans.ends - spans.starts > 1)
+    if longer.size:
+        bounds = zip(spans.starts[longer].tolist(), spans.ends[longer].tolist(), strict=True)
+        words = [body[start:end] for start, end in bounds]
+        ids[longer] = np.fromiter(map(_TOKEN_IDS.__getitem__, words), np.uint64, len(words))
+    return ids
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,16 +140,19 @@ class ShingledText:
 
     @classmethod
     def of(cls, normalized: NormalizedText) -> ShingledText:
-        tokens = normalized.tokens
-        # A token is a run of digits or holds none (see `text`): isdecimal is re's \d.
-        is_number = np.fromiter(map(str.isdecimal, tokens), dtype=bool, count=len(tokens))
-        positions = np.flatnonzero(is_number)
+        spans, body = normalized.spans, normalized.body
+        positions = np.flatnonzero(spans.kinds == DIGITS)
         return cls(
-            length=len(tokens),
+            length=len(spans),
             shingles=shingle_hashes(normalized),
-            head_count=max(1, _head_tokens(tokens) - SHINGLE + 1),
+            head_count=max(1, _head_tokens(spans) - SHINGLE + 1),
             number_positions=positions,
-            number_tokens=tuple(tokens[i] for i in positions.tolist()),
+            number_tokens=tuple(
+                body[start:end]
+                for start, end in zip(
+                    spans.starts[positions].tolist(), spans.ends[positions].tolist(), strict=True
+                )
+            ),
         )
 
     @cached_property
@@ -211,13 +226,11 @@ def fingerprint(text: ShingledText) -> Fingerprint | None:
     )
 
 
-def _head_tokens(tokens: tuple[str, ...]) -> int:
-    weight = 0
-    for count, token in enumerate(tokens, start=1):
-        weight += 1 if len(token) == 1 else 2
-        if weight >= HEAD_WEIGHT:
-            return count
-    return len(tokens)
+def _head_tokens(spans: TokenSpans) -> int:
+    """How many tokens make the opening: a character weighs 1, a longer token 2."""
+    weights = np.where(spans.ends - spans.starts == 1, 1, 2)
+    reached = np.flatnonzero(np.cumsum(weights) >= HEAD_WEIGHT)
+    return int(reached[0]) + 1 if reached.size else len(spans)
 
 
 def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
