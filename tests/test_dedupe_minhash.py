@@ -6,6 +6,7 @@ with new ones for ever, so the copy must equal the library exactly: here on real
 on a text of one shingle and on one made of a few shingles repeated.
 """
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -36,12 +37,22 @@ def test_our_permutations_are_the_libraries(num_perm, seed):
     assert a.dtype == library.dtype == np.uint32
 
 
+def opening_tokens(tokens: tuple[str, ...]) -> int:
+    """The head signature's tokens: a character weighs 1, a longer token 2, to HEAD_WEIGHT."""
+    weight = 0
+    for count, token in enumerate(tokens, start=1):
+        weight += 1 if len(token) == 1 else 2
+        if weight >= fp.HEAD_WEIGHT:
+            return count
+    return len(tokens)
+
+
 @pytest.mark.parametrize("path", TEXTS, ids=[path.name for path in TEXTS])
 def test_signatures_of_real_texts_equal_the_libraries(path):
     normalized = normalize_text(path.read_text("utf-8"))
     shingles = fp.shingle_hashes(normalized)
-    head = shingles[: max(1, fp._head_tokens(normalized.tokens) - fp.SHINGLE + 1)]
-    ours = fp.fingerprint(normalized)
+    head = shingles[: max(1, opening_tokens(normalized.tokens) - fp.SHINGLE + 1)]
+    ours = fp.fingerprint(fp.ShingledText.of(normalized))
     assert ours is not None
     assert np.array_equal(ours.body, library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED))
     assert np.array_equal(
@@ -54,7 +65,64 @@ def test_tiny_and_repetitive_texts_sign_as_the_library_does():
     for body in ("一二三", "Alpha beta gamma delta", "好好学习天天向上。" * 50):
         normalized = normalize_text(body)
         shingles = fp.shingle_hashes(normalized)
-        ours = fp.fingerprint(normalized)
+        ours = fp.fingerprint(fp.ShingledText.of(normalized))
         assert ours is not None
         expected = library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED)
         assert np.array_equal(ours.body, expected)
+
+
+def _reference_band_key(values: list[int], band_number: int) -> int:
+    """One band's key as the stored index has it, in plain Python integers."""
+    key = band_number
+    for value in values:
+        key = ((key ^ value) * 0x9E3779B97F4A7C15) % 2**64
+        key ^= key >> 29
+    key = (key * 0xBF58476D1CE4E5B9) % 2**64
+    key ^= key >> 32
+    return key - 2**64 if key >= 2**63 else key
+
+
+def test_band_keys_are_the_stored_scheme():
+    """Stored band rows are looked up by these keys: they may never change silently."""
+    generator = np.random.default_rng(5)
+    bodies = generator.integers(0, 2**32, (3, fp.BODY_PERM), dtype=np.uint32)
+    heads = generator.integers(0, 2**32, (3, fp.HEAD_PERM), dtype=np.uint32)
+    keys = fp.band_keys_of(bodies, heads)
+    for body, head, row in zip(bodies.tolist(), heads.tolist(), keys.tolist(), strict=True):
+        expected = [
+            _reference_band_key(body[band * fp.BODY_ROWS : (band + 1) * fp.BODY_ROWS], band + 1)
+            for band in range(fp.BODY_BANDS)
+        ] + [
+            _reference_band_key(
+                head[band * fp.HEAD_ROWS : (band + 1) * fp.HEAD_ROWS], fp.BODY_BANDS + band + 1
+            )
+            for band in range(fp.HEAD_BANDS)
+        ]
+        assert row == expected
+    assert fp.Fingerprint(bodies[1], heads[1]).band_keys() == keys[1].tolist()
+
+
+def _reference_shingle_hashes(tokens: tuple[str, ...]) -> list[int]:
+    """The stored shingle scheme from token strings, in plain Python integers."""
+    ids = [ord(token) if len(token) == 1 else zlib.crc32(token.encode()) for token in tokens]
+    k = min(fp.SHINGLE, len(ids))
+    hashes = []
+    for start in range(len(ids) - k + 1):
+        mixed = 0
+        for value in ids[start : start + k]:
+            mixed = (mixed * 0x9E3779B97F4A7C15 + value) % 2**64
+        mixed ^= mixed >> 29
+        mixed = (mixed * 0xBF58476D1CE4E5B9) % 2**64
+        mixed ^= mixed >> 32
+        hashes.append(mixed & 0xFFFFFFFF)
+    return hashes
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[path.name for path in TEXTS])
+def test_shingle_hashes_are_the_stored_scheme(path):
+    normalized = normalize_text(path.read_text("utf-8") + "\nEnglish words 2024 and ＡＢ１２")
+    assert fp.shingle_hashes(normalized).tolist() == _reference_shingle_hashes(normalized.tokens)
+    shingled = fp.ShingledText.of(normalized)
+    assert shingled.head_count == max(1, opening_tokens(normalized.tokens) - fp.SHINGLE + 1)
+    numbers = [token for token in normalized.tokens if token.isdigit()]
+    assert list(shingled.number_tokens) == numbers

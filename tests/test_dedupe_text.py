@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.dedupe.text import normalize_text, normalize_title, titles_agree
+from aggregator.dedupe.text import NormalizedText, normalize_text, normalize_title, titles_agree
 
 DATA = Path(__file__).parent / "data" / "dedupe"
 
@@ -99,3 +99,31 @@ def test_different_titles_and_missing_titles_do_not_agree():
     assert not titles_agree("长沙市气象台发布暴雨预警", "株洲市气象台发布暴雨预警")
     assert not titles_agree(None, "西吉土豆“洋”起来")
     assert not titles_agree("今日", "今日")  # too short to name an article
+
+
+def cut_by_spans(normalized: NormalizedText) -> tuple[str, ...]:
+    spans = normalized.spans
+    bounds = zip(spans.starts.tolist(), spans.ends.tolist(), strict=True)
+    return tuple(normalized.body[start:end] for start, end in bounds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "据新华社北京5月3日电（记者 张三）2024年一季度GDP增长5.3%，jpg2014。",
+        "Ab12cd 三4五 x_y é ǅ ① ½ ٣٤ 𠀀𠀁 😀 Ⅻ 〇 ＡＢ１２ ĳ",
+        "",
+        "。。！",
+        "中",
+    ],
+)
+def test_token_spans_cut_the_tokens_the_regex_finds(text):
+    normalized = NormalizedText(text.lower())
+    assert cut_by_spans(normalized) == normalized.tokens
+    assert normalized.length == len(normalized.tokens)
+
+
+def test_token_spans_agree_with_the_regex_on_real_bodies():
+    for path in sorted((Path(__file__).parent / "data" / "dedupe").glob("*.txt")):
+        normalized = normalize_text(path.read_text("utf-8"))
+        assert cut_by_spans(normalized) == normalized.tokens, path.name

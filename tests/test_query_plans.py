@@ -108,8 +108,6 @@ def test_ordered_index_walks_are_bounded_by_a_limit(plans) -> None:
 
 # Sorts whose input is bounded by something other than the archive's size.
 _BOUNDED_SORTS = (
-    # The repost candidates: the rows of ~30 band keys, counted per article.
-    re.compile(r"^SELECT article_id, COUNT\(\*\) AS hits FROM dedupe_bands WHERE band_key IN"),
     # The copies of the (at most max_entries) stories of the combined feed.
     re.compile(r"SELECT articles.story_id, articles.url, .* WHERE articles.story_id IN", re.DOTALL),
 )

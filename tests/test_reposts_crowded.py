@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 
 from aggregator.config import SourceConfig
+from aggregator.dedupe.fingerprint import fingerprint, shingled
 from aggregator.models import Article
 from aggregator.store import Store, fingerprints
 from aggregator.store.reposts import (
     CROWDED_POSTINGS,
+    CROWDED_SAMPLE,
     MAX_CANDIDATES,
     MAX_CROWDED_CANDIDATES,
+    RepostIndex,
     rank_candidates,
 )
 
@@ -134,3 +137,31 @@ def test_articles_known_by_crowded_keys_alone_take_few_places():
     many = [(5, article_id) for article_id in range(MAX_CANDIDATES + 10)]
     assert len(rank_candidates(many, set(), exclude=0)) == MAX_CANDIDATES
     assert 0 not in rank_candidates(many, set(), exclude=0)
+
+
+def test_postings_up_to_reads_every_key_in_one_statement_up_to_the_bound(store):
+    store.db.conn.executemany(
+        "INSERT INTO dedupe_bands (band_key, article_id) VALUES (?, ?)",
+        [(7, article_id) for article_id in range(1, 51)] + [(9, 3), (9, 4)],
+    )
+    assert sorted(fingerprints.postings_up_to(store.db, [9, 11], 100)) == [(9, 3), (9, 4)]
+    assert len(fingerprints.postings_up_to(store.db, [7, 9, 11], 10)) == 10
+    assert len(fingerprints.postings_up_to(store.db, [7, 9, 11], 100)) == 52
+
+
+@pytest.mark.parametrize("crowd", [CROWDED_POSTINGS + 8, 40 * CROWDED_POSTINGS])
+def test_a_key_first_found_crowded_yields_its_newest_postings(store, crowd):
+    """Whether the one bounded read held all of the crowded key's rows or stopped short."""
+    text = (DATA / "cwced-500b350d.txt").read_text("utf-8")
+    first, second = fingerprint(shingled(text)).band_keys()[:2]
+    store.db.conn.executemany(
+        "INSERT INTO dedupe_bands (band_key, article_id) VALUES (?, ?)",
+        [(first, article_id) for article_id in range(1, crowd + 1)] + [(second, 100_000)],
+    )
+    index = RepostIndex(store.db)
+    # Crowded-only articles take MAX_CROWDED_CANDIDATES places, the oldest of those read.
+    newest = crowd - CROWDED_POSTINGS + 1
+    assert index.candidates(text) == [*range(newest, newest + MAX_CROWDED_CANDIDATES), 100_000]
+    # Known crowded now: only its newest CROWDED_SAMPLE are read.
+    sample = crowd - CROWDED_SAMPLE + 1
+    assert index.candidates(text) == [*range(sample, sample + MAX_CROWDED_CANDIDATES), 100_000]

@@ -36,16 +36,16 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 
-from aggregator.dedupe.text import NormalizedText
+from aggregator.dedupe.text import DIGITS, NormalizedText, TokenSpans, normalize_text
 
 SHINGLE = 4
 HEAD_WEIGHT = 100
 BODY_BANDS, BODY_ROWS = 20, 4
-HEAD_BANDS, HEAD_ROWS = 10, 4
+HEAD_BANDS, HEAD_ROWS = 10, BODY_ROWS  # the same rows: see `band_keys_of`
 BODY_PERM = BODY_BANDS * BODY_ROWS
 HEAD_PERM = HEAD_BANDS * HEAD_ROWS
 MINHASH_SEED = 5  # issue #5
@@ -93,12 +93,11 @@ _TOKEN_IDS = _TokenIds()
 
 def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     """The 32-bit hashes of the text's k-token shingles, in text order (uint32 array)."""
-    tokens = normalized.tokens
-    if not tokens:
+    ids = _token_ids(normalized)
+    if not ids.size:
         return np.zeros(0, dtype=np.uint32)
-    ids = np.array(list(map(_TOKEN_IDS.__getitem__, tokens)), dtype=np.uint64)
-    k = min(SHINGLE, len(tokens))
-    count = len(tokens) - k + 1
+    k = min(SHINGLE, ids.size)
+    count = ids.size - k + 1
     with np.errstate(over="ignore"):
         mixed = np.zeros(count, dtype=np.uint64)
         for offset in range(k):
@@ -107,6 +106,87 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
         mixed *= _MIX_FINAL
         mixed ^= mixed >> _SHIFT_32
     return (mixed & _LOW32).astype(np.uint32)
+
+
+def _token_ids(normalized: NormalizedText) -> np.ndarray:
+    """The tokens' ids (uint64): a character's code point, a longer token's CRC32."""
+    spans, body = normalized.spans, normalized.body
+    ids = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[spans.starts]
+    ids = ids.astype(np.uint64)
+    longer = np.flatnonzero(spans.ends - spans.starts > 1)
+    if longer.size:
+        bounds = zip(spans.starts[longer].tolist(), spans.ends[longer].tolist(), strict=True)
+        words = [body[start:end] for start, end in bounds]
+        ids[longer] = np.fromiter(map(_TOKEN_IDS.__getitem__, words), np.uint64, len(words))
+    return ids
+
+
+@dataclass(frozen=True, eq=False)
+class ShingledText:
+    """One normalized text in the forms its fingerprint and the exact comparison both read.
+
+    Made once per text (`shingled`): normalizing and shingling are most of the cost of
+    matching a new article, and its lookup, its comparisons and its index update all need
+    them, as each comparison needs a stored candidate's. The tokens themselves are not
+    kept -- a cached text costs a few bytes per token in arrays, not a string object per
+    token -- except the number-bearing ones, which tell templated texts apart.
+    """
+
+    length: int  # tokens
+    shingles: np.ndarray  # uint32 hashes of the k-token shingles, in text order
+    head_count: int  # how many of `shingles` make the opening (the head signature's)
+    number_positions: np.ndarray  # positions of the tokens that are numbers, ascending
+    number_tokens: tuple[str, ...]  # those tokens
+
+    @classmethod
+    def of(cls, normalized: NormalizedText) -> ShingledText:
+        spans, body = normalized.spans, normalized.body
+        positions = np.flatnonzero(spans.kinds == DIGITS)
+        return cls(
+            length=len(spans),
+            shingles=shingle_hashes(normalized),
+            head_count=max(1, _head_tokens(spans) - SHINGLE + 1),
+            number_positions=positions,
+            number_tokens=tuple(
+                body[start:end]
+                for start, end in zip(
+                    spans.starts[positions].tolist(), spans.ends[positions].tolist(), strict=True
+                )
+            ),
+        )
+
+    @cached_property
+    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
+        values, first = np.unique(self.shingles, return_index=True)
+        return values, first.astype(np.int32)
+
+    @property
+    def unique_shingles(self) -> np.ndarray:
+        """The distinct shingle values, sorted."""
+        return self._unique[0]
+
+    @property
+    def first_positions(self) -> np.ndarray:
+        """Where each of `unique_shingles` first occurs in the text."""
+        return self._unique[1]
+
+    def numbers_between(self, start: int, end: int | None = None) -> set[str]:
+        """The distinct number tokens of positions start..end (end excluded)."""
+        positions = self.number_positions
+        low = int(np.searchsorted(positions, start))
+        high = positions.size if end is None else int(np.searchsorted(positions, end))
+        return set(self.number_tokens[low:high])
+
+
+@lru_cache(maxsize=2048)
+def shingled(text: str) -> ShingledText:
+    """The shingled form of an article body, cached by its text.
+
+    The cache is what makes "once per text" hold: a new article is looked up, compared and
+    indexed with the same text, and a stored article is the candidate of each of its copies
+    as they arrive (within the last ~2,000 texts matched: a day of a busy poller's news).
+    """
+    return ShingledText.of(normalize_text(text))
 
 
 @dataclass(frozen=True)
@@ -136,25 +216,21 @@ class Fingerprint:
         return cls(body=values[:BODY_PERM], head=values[BODY_PERM:])
 
 
-def fingerprint(normalized: NormalizedText) -> Fingerprint | None:
-    """The signatures of a normalized text, or None when it has no tokens to sign."""
-    shingles = shingle_hashes(normalized)
-    if not len(shingles):
+def fingerprint(text: ShingledText) -> Fingerprint | None:
+    """The signatures of a shingled text, or None when it has no tokens to sign."""
+    if not text.length:
         return None
-    head_count = max(1, _head_tokens(normalized.tokens) - SHINGLE + 1)
     return Fingerprint(
-        body=_minhash(shingles, BODY_PERM, MINHASH_SEED),
-        head=_minhash(shingles[:head_count], HEAD_PERM, MINHASH_SEED + 1),
+        body=_minhash(text.shingles, BODY_PERM, MINHASH_SEED),
+        head=_minhash(text.shingles[: text.head_count], HEAD_PERM, MINHASH_SEED + 1),
     )
 
 
-def _head_tokens(tokens: tuple[str, ...]) -> int:
-    weight = 0
-    for count, token in enumerate(tokens, start=1):
-        weight += 1 if len(token) == 1 else 2
-        if weight >= HEAD_WEIGHT:
-            return count
-    return len(tokens)
+def _head_tokens(spans: TokenSpans) -> int:
+    """How many tokens make the opening: a character weighs 1, a longer token 2."""
+    weights = np.where(spans.ends - spans.starts == 1, 1, 2)
+    reached = np.flatnonzero(np.cumsum(weights) >= HEAD_WEIGHT)
+    return int(reached[0]) + 1 if reached.size else len(spans)
 
 
 def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -181,16 +257,16 @@ def band_keys_of(bodies: np.ndarray, heads: np.ndarray) -> np.ndarray:
     """The band keys of many articles at once: (n, BODY_PERM) and (n, HEAD_PERM) signatures
     in, (n, BODY_BANDS + HEAD_BANDS) int64 keys out. For bulk loads; `band_keys` uses it too.
     """
-    return np.concatenate(
-        [_band_keys(bodies, BODY_ROWS, 0), _band_keys(heads, HEAD_ROWS, BODY_BANDS)], axis=1
-    )
+    # Both signatures are cut in bands of the same rows, so one pass over both costs half
+    # of two: per article, numpy's fixed cost per operation is most of the time.
+    return _band_keys(np.concatenate([bodies, heads], axis=1), BODY_ROWS)
 
 
-def _band_keys(signatures: np.ndarray, rows: int, first_band: int) -> np.ndarray:
+def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
+    """Keys of the bands of `rows` values, numbered from 1: the band number is mixed in."""
     bands = signatures.astype(np.uint64).reshape(len(signatures), -1, rows)
     with np.errstate(over="ignore"):
-        keys = np.arange(first_band + 1, first_band + 1 + bands.shape[1], dtype=np.uint64)
-        keys = np.broadcast_to(keys, bands.shape[:2]).copy()
+        keys = np.tile(np.arange(1, 1 + bands.shape[1], dtype=np.uint64), (len(bands), 1))
         for column in range(rows):
             keys = (keys ^ bands[:, :, column]) * _MIX_MULTIPLIER
             keys ^= keys >> _SHIFT_29

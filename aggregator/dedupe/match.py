@@ -27,16 +27,14 @@ and the longer L, ``covered = |S ∩ L| / |S|`` (how much of S is in L) and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property, lru_cache
 
 import numpy as np
 
-from aggregator.dedupe.fingerprint import SHINGLE, shingle_hashes
-from aggregator.dedupe.text import NormalizedText, normalize_text, titles_agree
+from aggregator.dedupe.fingerprint import SHINGLE, ShingledText, shingled
+from aggregator.dedupe.text import titles_agree
 
 REPOST_COVERED = 0.8
 REPOST_COVERAGE = 0.8
@@ -54,8 +52,6 @@ SUBSTITUTIONS_PER_TOKENS = 1000
 COMPOSITE_EXTRA_SHARE = 0.15
 COMPOSITE_MIN_SHINGLES = 20
 
-_NUMBER = re.compile(r"\d")
-
 
 class MatchKind(StrEnum):
     REPOST = "repost"
@@ -66,44 +62,31 @@ class MatchKind(StrEnum):
 class Comparable:
     """One article's text and title, prepared for exact comparison."""
 
-    text: NormalizedText
+    text: ShingledText
     title: str | None = None
-    shingles: np.ndarray = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "shingles", shingle_hashes(self.text))
 
     @classmethod
     def of(cls, text: str | None, title: str | None = None) -> Comparable:
-        return _comparable(text or "", title)
+        """Normalized and shingled once per text: see `fingerprint.shingled`."""
+        return cls(shingled(text or ""), title)
 
-    @cached_property
-    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.unique(self.shingles, return_index=True)
+    @property
+    def shingles(self) -> np.ndarray:
+        return self.text.shingles
 
     @property
     def unique_shingles(self) -> np.ndarray:
         """The distinct shingle values, sorted."""
-        return self._unique[0]
+        return self.text.unique_shingles
 
     @property
     def first_positions(self) -> np.ndarray:
         """Where each of `unique_shingles` first occurs in the text."""
-        return self._unique[1]
-
-    @cached_property
-    def number_positions(self) -> np.ndarray:
-        """The positions of the tokens that hold a digit, in order (read once per text)."""
-        tokens = self.text.tokens
-        return np.array([i for i, token in enumerate(tokens) if _NUMBER.search(token)], int)
+        return self.text.first_positions
 
     def numbers_between(self, start: int, end: int | None = None) -> set[str]:
         """The distinct number-bearing tokens of positions start..end (end excluded)."""
-        positions = self.number_positions
-        low = np.searchsorted(positions, start)
-        high = positions.size if end is None else np.searchsorted(positions, end)
-        tokens = self.text.tokens
-        return {tokens[i] for i in positions[low:high].tolist()}
+        return self.text.numbers_between(start, end)
 
 
 @dataclass(frozen=True)
@@ -231,9 +214,3 @@ def _align(short: Comparable, long: Comparable, allowed: int) -> _Alignment | No
 def _numbers_differ(first: set[str], second: set[str]) -> bool:
     """Whether two passages both hold numbers, and not the same ones."""
     return bool(first and second and first != second)
-
-
-@lru_cache(maxsize=1024)
-def _comparable(text: str, title: str | None) -> Comparable:
-    # Cached: a stored article is the candidate of each of its copies as they arrive.
-    return Comparable(normalize_text(text), title)

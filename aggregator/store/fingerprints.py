@@ -7,8 +7,9 @@ Kept in the archive so the index survives a restart without being rebuilt from t
   and an article's band rows found again when it changes or goes.
 - ``dedupe_bands(band_key INTEGER, article_id INTEGER, PRIMARY KEY (band_key,
   article_id)) WITHOUT ROWID``: one row per band of each signature; the primary key is the
-  lookup index, clustered, so a lookup reads one bounded range per band of the new article
-  (see `postings`).
+  lookup index, clustered: a lookup reads the ranges of all bands of the new article in one
+  bounded statement (`postings_up_to`), and a crowded band key's newest rows alone
+  (`postings`).
 - ``dedupe_meta(key TEXT PRIMARY KEY, value TEXT)``: the fingerprint version the rows were
   made with; rows of another version are dropped (see `ensure_schema`).
 
@@ -113,6 +114,27 @@ def bulk_insert(
         db.conn.executemany(
             "INSERT OR IGNORE INTO dedupe_bands (band_key, article_id) VALUES (?, ?)", band_rows
         )
+
+
+def postings_up_to(
+    db: sqlite_utils.Database, band_keys: Sequence[int], limit: int
+) -> list[tuple[int, int]]:
+    """(band key, article id) rows of all `band_keys`, at most `limit` rows in all.
+
+    One statement, one index seek per key: what a lookup reads when no key is crowded (the
+    usual news article). When it returns `limit` rows the read may have stopped short, and
+    the caller reads again key by key with `postings`.
+    """
+    if not band_keys:
+        return []
+    rows = db.execute(_postings_up_to_statement(len(band_keys)), [*band_keys, limit]).fetchall()
+    return [(band_key, article_id) for band_key, article_id in rows]
+
+
+@cache
+def _postings_up_to_statement(keys: int) -> str:
+    marks = ",".join("?" * keys)
+    return f"SELECT band_key, article_id FROM dedupe_bands WHERE band_key IN ({marks}) LIMIT ?"
 
 
 def postings(

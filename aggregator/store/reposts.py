@@ -1,7 +1,7 @@
 """The repost index: LSH over MinHash signatures, kept in the archive's SQLite file.
 
-It only proposes candidates, in time that does not grow with the archive (per band, two
-B-tree seeks and at most CROWDED_POSTINGS rows, however many articles share it);
+It only proposes candidates, in time that does not grow with the archive (one B-tree seek
+per band and at most CROWDED_POSTINGS rows per band, however many articles share it);
 `stories.assign_story` decides on their texts. What the store calls, and when:
 
 - a new article: ``ids = index.candidates(text, exclude=id)``, load those articles,
@@ -17,8 +17,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
-from aggregator.dedupe.fingerprint import FINGERPRINT_VERSION, Fingerprint, fingerprint
-from aggregator.dedupe.text import normalize_text
+from aggregator.dedupe.fingerprint import FINGERPRINT_VERSION, Fingerprint, fingerprint, shingled
 from aggregator.store import fingerprints
 
 # The articles sharing the most bands with the new one are the likeliest copies and the only
@@ -70,15 +69,35 @@ class RepostIndex:
         if new is None:
             return []
         keys = new.band_keys()
-        limits = [CROWDED_SAMPLE if key in self._crowded else CROWDED_POSTINGS for key in keys]
-        rows = fingerprints.postings(self.db, keys, limits)
+        known = [key for key in keys if key in self._crowded]
+        rows = fingerprints.postings(self.db, known, [CROWDED_SAMPLE] * len(known))
+        crowded = {key for key, _ in rows}
+        fresh_rows, newly_crowded = self._fresh_postings([k for k in keys if k not in crowded])
+        if len(self._crowded) + len(newly_crowded) > _CROWDED_MEMORY:
+            self._crowded.clear()
+        self._crowded |= newly_crowded
+        return rank_candidates(rows + fresh_rows, crowded | newly_crowded, exclude)
+
+    def _fresh_postings(self, keys: list[int]) -> tuple[list[tuple[int, int]], set[int]]:
+        """The postings of keys not known to be crowded, and those of them found crowded.
+
+        Ordinary news shares no crowded key: one statement bounded overall reads them all.
+        Only when it reaches its bound (some key is crowded) are the keys read again one
+        bounded range each; otherwise a crowded key's rows are all there, and its newest
+        CROWDED_POSTINGS are kept, as the per-key read would have returned.
+        """
+        bound = len(keys) * CROWDED_POSTINGS
+        rows = fingerprints.postings_up_to(self.db, keys, bound)
+        if len(rows) >= bound:
+            rows = fingerprints.postings(self.db, keys, [CROWDED_POSTINGS] * len(keys))
         per_key = Counter(key for key, _ in rows)
         crowded = {key for key, count in per_key.items() if count >= CROWDED_POSTINGS}
-        if len(self._crowded) + len(crowded) > _CROWDED_MEMORY:
-            self._crowded.clear()
-        self._crowded |= crowded
-        crowded |= self._crowded.intersection(per_key)
-        return rank_candidates(rows, crowded, exclude)
+        if any(per_key[key] > CROWDED_POSTINGS for key in crowded):
+            newest = {
+                key: sorted(a for k, a in rows if k == key)[-CROWDED_POSTINGS] for key in crowded
+            }
+            rows = [(k, a) for k, a in rows if k not in newest or a >= newest[k]]
+        return rows, crowded
 
     def __len__(self) -> int:
         return fingerprints.count(self.db)
@@ -117,5 +136,6 @@ def rank_candidates(
 
 @lru_cache(maxsize=64)
 def _fingerprint_of(text: str) -> Fingerprint | None:
-    # Cached: a new article is looked up and then added with the same text.
-    return fingerprint(normalize_text(text))
+    # Cached: a new article is looked up and then added with the same text. Its shingled
+    # form is cached too (`shingled`): the exact comparison reads the same one.
+    return fingerprint(shingled(text))
