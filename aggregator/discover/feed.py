@@ -123,7 +123,14 @@ def _article(entry: _Entry, feed: _Feed) -> Article:
 
 def _read_xml_feed(content: bytes, headers: Mapping[str, str], url: str, timezone: str) -> _Feed:
     response_headers = {**headers, "content-location": url}
-    parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=False)
+    # nh3 sanitizes each body and makes its links absolute against the entry's URL
+    # (`clean_html`); feedparser doing both first cost a third of reading a feed.
+    parsed = feedparser.parse(
+        content,
+        response_headers=response_headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         detail = f": {_one_line(reason)}" if reason else ""
