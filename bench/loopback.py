@@ -11,6 +11,14 @@ It serves, for source number I (0-based) at the current generation G:
   links to ``/article/I/K.html``, each with a date;
 - ``/article/I/K.html``: the article page, with a 来源 line and a TRS_Editor body.
 
+Bodies (``--bodies``): ``news`` (the default) gives every article its own text, as a news
+stream has -- sentences of pseudo-random words over a Zipf-weighted stock of 3,000 Chinese
+characters, seeded by (source, item) -- and makes every tenth item a repost of the item of
+the same number on the previous source, with an editor's note on top, so that stories
+form. ``template`` gives every article the same five of six paragraphs, rotated, with only
+numbers differing: one templated family of notices as large as the web, the worst case
+for repost matching (every article a near-copy of every other).
+
 Each generation adds ``--new`` items per source (default 3) on top, so after ``/_gen?g=G+1``
 every source has a few new articles and the rest unchanged: one poll cycle of a province.
 ``/_validators?on=0`` stops sending ETag / Last-Modified and answering 304, like the many
@@ -27,6 +35,7 @@ import contextlib
 import hashlib
 import html
 import json
+import random
 import subprocess
 import sys
 import threading
@@ -35,6 +44,7 @@ from collections import Counter
 from email.utils import formatdate
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import accumulate
 from urllib.parse import parse_qs, urlsplit
 
 _PARAGRAPHS = (
@@ -57,9 +67,10 @@ _LAST_MODIFIED_BASE = 1_714_694_400  # 2024-05-03 00:00 UTC
 class Web:
     """What the loopback web serves; generation and validator mode are shared state."""
 
-    def __init__(self, entries: int, new_per_generation: int):
+    def __init__(self, entries: int, new_per_generation: int, bodies: str):
         self.entries = entries
         self.new = new_per_generation
+        self.bodies = bodies
         self.generation = 0
         self.validators = True
         self.lock = threading.Lock()
@@ -71,11 +82,44 @@ class Web:
         return range(newest, newest - self.entries, -1)
 
 
+_CHARACTERS = [chr(0x4E00 + (code * 7) % 20_000) for code in range(3_000)]
+_CUMULATIVE_WEIGHTS = list(accumulate(1 / rank for rank in range(1, len(_CHARACTERS) + 1)))
+BODIES = ("news", "template")
+_REPOST_EVERY = 10
+
+
+def _body(source: int, item: int, bodies: str) -> str:
+    if bodies == "template":
+        return _template_body(source, item)
+    if source > 0 and (source + item) % _REPOST_EVERY == 0:
+        return f"<p>（编者按：本文转载自第{source - 1}号来源。）</p>" + _news_body(source - 1, item)
+    return _news_body(source, item)
+
+
 @lru_cache(maxsize=4096)
-def _body(source: int, item: int) -> str:
+def _template_body(source: int, item: int) -> str:
     start = (source + item) % len(_PARAGRAPHS)
     paragraphs = [_PARAGRAPHS[(start + k) % len(_PARAGRAPHS)] for k in range(5)]
     return "".join(f"<p>{text}（第{source}号来源第{item}条）</p>" for text in paragraphs)
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choices(_CHARACTERS, cum_weights=_CUMULATIVE_WEIGHTS, k=rng.randint(1, 4)))
+
+
+@lru_cache(maxsize=4096)
+def _news_body(source: int, item: int) -> str:
+    rng = random.Random(source * 1_000_003 + item)
+    paragraphs = []
+    for _ in range(5):
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            words = [_word(rng) for _ in range(rng.randint(6, 14))]
+            if rng.random() < 0.3:
+                words.insert(rng.randrange(len(words)), str(rng.randint(2, 2024)))
+            sentences.append("，".join("".join(words[i : i + 3]) for i in range(0, len(words), 3)))
+        paragraphs.append("。".join(sentences) + "。")
+    return "".join(f"<p>{text}</p>" for text in paragraphs)
 
 
 def _title(source: int, item: int) -> str:
@@ -93,7 +137,9 @@ def _rss_date(item: int) -> str:
 
 
 @lru_cache(maxsize=8192)
-def feed_document(base: str, source: int, generation: int, web_entries: int, new: int) -> bytes:
+def feed_document(
+    base: str, source: int, generation: int, web_entries: int, new: int, bodies: str
+) -> bytes:
     newest = web_entries + generation * new - 1
     items = []
     for item in range(newest, newest - web_entries, -1):
@@ -104,7 +150,7 @@ def feed_document(base: str, source: int, generation: int, web_entries: int, new
             f'<link>{link}</link><guid isPermaLink="true">{link}</guid>'
             f"<pubDate>{_rss_date(item)}</pubDate>"
             f"<description>{html.escape(_PARAGRAPHS[item % len(_PARAGRAPHS)][:60])}</description>"
-            f"<content:encoded>{html.escape(_body(source, item))}</content:encoded>"
+            f"<content:encoded>{html.escape(_body(source, item, bodies))}</content:encoded>"
             "</item>"
         )
     document = (
@@ -135,14 +181,14 @@ def list_document(base: str, source: int, generation: int, web_entries: int, new
     return document.encode("utf-8")
 
 
-def article_document(source: int, item: int) -> bytes:
+def article_document(source: int, item: int, bodies: str) -> bytes:
     document = (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{html.escape(_title(source, item))}</title></head><body>"
         '<div class="nav"><a href="/">首页</a></div>'
         f"<h1>{html.escape(_title(source, item))}</h1>"
         f'<div class="info">发布时间：{_date(item)} 来源：示例日报</div>'
-        f'<div class="TRS_Editor">{_body(source, item)}</div>'
+        f'<div class="TRS_Editor">{_body(source, item, bodies)}</div>'
         '<div class="footer">主办单位：示例省人民政府办公厅</div></body></html>'
     )
     return document.encode("utf-8")
@@ -185,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if segments[0] == "feed" and len(segments) == 2:
                 source = int(segments[1].removesuffix(".xml"))
-                body = feed_document(base, source, generation, web.entries, web.new)
+                body = feed_document(base, source, generation, web.entries, web.new, web.bodies)
                 kind = "application/rss+xml; charset=utf-8"
             elif segments[0] == "list" and len(segments) == 2:
                 source = int(segments[1].removesuffix(".html"))
@@ -193,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
                 kind = "text/html; charset=utf-8"
             elif segments[0] == "article" and len(segments) == 3:
                 source, item = int(segments[1]), int(segments[2].removesuffix(".html"))
-                return self._send(200, article_document(source, item), "text/html; charset=utf-8")
+                page = article_document(source, item, web.bodies)
+                return self._send(200, page, "text/html; charset=utf-8")
             else:
                 return self._send(404, b"not found", "text/plain")
         except ValueError:
@@ -230,8 +277,8 @@ class Handler(BaseHTTPRequestHandler):
 class RunningWeb:
     """The loopback web in a child process, for as long as the `with` block lasts."""
 
-    def __init__(self, entries: int = 20, new: int = 3):
-        self.arguments = ["--entries", str(entries), "--new", str(new)]
+    def __init__(self, entries: int = 20, new: int = 3, bodies: str = "news"):
+        self.arguments = ["--entries", str(entries), "--new", str(new), "--bodies", bodies]
         self.process: subprocess.Popen[str] | None = None
         self.base_url = ""
 
@@ -285,8 +332,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--entries", type=int, default=20, help="items per source")
     parser.add_argument("--new", type=int, default=3, help="new items per source per generation")
+    parser.add_argument("--bodies", choices=BODIES, default="news", help="see the docstring")
     args = parser.parse_args()
-    Handler.web = Web(args.entries, args.new)
+    Handler.web = Web(args.entries, args.new, args.bodies)
     server = Server(("127.0.0.1", args.port), Handler)
     print(f"PORT {server.server_address[1]}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

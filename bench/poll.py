@@ -7,6 +7,10 @@
     python bench/poll.py --daemon 50,100,200
     python bench/poll.py --profile first|304|200 [--sources 300]
 
+``--bodies news`` (the default) serves distinct article texts, a tenth of them reposts;
+``--bodies template`` one templated family, the worst case for repost matching (see
+`bench/loopback.py`). Reader does no repost matching, so only our figures move with it.
+
 The loopback web (`bench/loopback.py`) runs in its own process; each poller runs in its own
 fresh process too, one per run, so no cache or import is shared. In that process the phases
 follow each other as in a long-running daemon:
@@ -26,15 +30,14 @@ has no such gate). Our poll is timed without `publish_all`; ``--publish`` times 
 
 ``--province``: a province of ``--sources`` (default 9,000) sources, a first fill, then
 ``--cycles`` cycles in which every source has 3 new entries; prints sources/s and the
-share of two cores a 15-minute cycle would use. It uses feed sources as long as html list
-sources cannot be polled by this tree (see ``--html``): labelled as such.
+share of two cores a 15-minute cycle would use. Html list sources (each new entry an
+article page fetched and extracted), feed sources if this tree could not poll html ones.
 
 ``--daemon SIZES``: the real daemon (`aggregator run`, APScheduler, a `publish_all` after
 every poll that stored something) from start until every source was polled once, beside
 `poll_many` followed by one `publish_all` on the same sources.
 
-``--html``: html list pages (and their article pages) instead of feeds; skipped with a
-message while ``type = "html"`` polling is not in the tree.
+``--html``: html list pages (and their article pages) instead of feeds, ours only.
 """
 
 from __future__ import annotations
@@ -55,10 +58,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from loopback import RunningWeb  # noqa: E402
+from loopback import BODIES, RunningWeb  # noqa: E402
 
 CYCLE_SECONDS = 15 * 60
 CORES = os.cpu_count() or 1
+web_bodies = "news"  # the loopback's article texts (--bodies)
 
 
 # -- the poller processes -----------------------------------------------------------------
@@ -275,7 +279,7 @@ def _median(runs: list[dict[str, dict]], phase: str, key: str) -> float:
 def side_by_side(sources: int, runs: int, workers: int, publish: bool, full_200: bool) -> dict:
     phases = ["first", "304", "200"] if full_200 else ["first", "304"]
     figures: dict[str, list[dict[str, dict]]] = {"ours": [], "reader": []}
-    with RunningWeb() as web:
+    with RunningWeb(bodies=web_bodies) as web:
         for run in range(runs):
             for system in ("ours", "reader"):
                 result = run_child(
@@ -335,7 +339,7 @@ def scaling(sizes: list[int], runs: int, workers: int, phases: list[str]) -> lis
         f"{'sources':>8} {'phase':<6}{'wall s':>8}{'CPU s':>8}{'CPU ms/src':>11}"
         f"{'src/s':>8}{'peak RSS MB':>12}{'publish s':>10}"
     )
-    with RunningWeb() as web:
+    with RunningWeb(bodies=web_bodies) as web:
         for size in sizes:
             results = [
                 run_child("ours", web, size, phases, workers, publish=True) for _ in range(runs)
@@ -367,7 +371,7 @@ def daemon_cycle(sizes: list[int], workers: int) -> list[dict]:
         f"{'poll_many s':>13}{'+ publish_all s':>17}"
     )
     rows = []
-    with RunningWeb() as web:
+    with RunningWeb(bodies=web_bodies) as web:
         for size in sizes:
             daemon = run_child("daemon", web, size, ["daemon"], workers)["daemon"]
             batch = run_child("ours", web, size, ["first"], workers, publish=True)["first"]
@@ -387,7 +391,7 @@ def html_supported() -> str | None:
     from aggregator.poll import ERROR, poll_source
     from aggregator.store import Store
 
-    with RunningWeb() as web, tempfile.TemporaryDirectory() as folder:
+    with RunningWeb(bodies=web_bodies) as web, tempfile.TemporaryDirectory() as folder:
         source = SourceConfig(name="probe", url=f"{web.base_url}/list/0.html", type="html")
         with Store(Path(folder) / "probe.db") as store, Fetcher(FetchConfig(delay=0)) as fetcher:
             store.sync_sources([source])
@@ -403,7 +407,7 @@ def html_variant(sources: int, runs: int, workers: int) -> dict | None:
         print(f"html list-page variant SKIPPED: this tree cannot poll html sources ({problem}).")
         return None
     phases = ["first", "304", "200", "cycle1"]
-    with RunningWeb() as web:
+    with RunningWeb(bodies=web_bodies) as web:
         results = [run_child("ours", web, sources, phases, workers, html=True) for _ in range(runs)]
     print(f"html list pages: {sources} sources x 20 article links, {workers} workers")
     summary = {}
@@ -427,7 +431,7 @@ def province(sources: int, cycles: int, workers: int) -> dict:
             f" poll html sources ({problem})."
         )
     phases = ["first"] + [f"cycle{number}" for number in range(1, cycles + 1)]
-    with RunningWeb() as web:
+    with RunningWeb(bodies=web_bodies) as web:
         result = run_child(
             "ours", web, sources, phases, workers, html=problem is None, publish=True
         )
@@ -463,7 +467,7 @@ def profile(sources: int, phase: str) -> None:
     from aggregator.poll import poll_source
     from aggregator.store import Store
 
-    with RunningWeb() as web, tempfile.TemporaryDirectory() as folder:
+    with RunningWeb(bodies=web_bodies) as web, tempfile.TemporaryDirectory() as folder:
         config = load_config(write_config(Path(folder), web.base_url, sources, 1, False))
         with Store(config.storage.database) as store, Fetcher(config.fetch) as fetcher:
             store.sync_sources(config.sources)
@@ -500,6 +504,12 @@ def main() -> int:
         "--daemon", default=None, help="comma-separated sizes: the real daemon's first cycle"
     )
     parser.add_argument("--profile", choices=["first", "304", "200"], default=None)
+    parser.add_argument(
+        "--bodies",
+        choices=BODIES,
+        default="news",
+        help="article texts: news (distinct, a tenth reposts) or template (one family)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     # The poller processes this script starts.
     parser.add_argument("--child", choices=["ours", "reader", "daemon"], help=argparse.SUPPRESS)
@@ -507,12 +517,17 @@ def main() -> int:
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--phases", help="with --scaling: of first,304,200 (default all)")
     args = parser.parse_args()
+    global web_bodies
+    web_bodies = args.bodies
     if args.child:
         args.sources = args.sources or 1000
         children = {"ours": child_ours, "reader": child_reader, "daemon": child_daemon}
         children[args.child](args)
         return 0
-    print(f"machine: {CORES} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {CORES} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d')};"
+        f" loopback bodies: {web_bodies}"
+    )
     if args.profile:
         profile(args.sources or 300, args.profile)
         return 0
