@@ -11,8 +11,8 @@
 APScheduler's BackgroundScheduler runs polls on a bounded thread pool (`fetch.workers`).
 Each source is one job that sets its own next run when a poll ends (a date trigger at the
 decided delay plus jitter), so a source is never polled twice at once and missed runs never
-pile up (`max_instances=1` and `coalesce` tell APScheduler the same). The daemon's fetcher
-makes at most one request at a time to a host, `fetch.delay` apart: it runs for months.
+pile up (`max_instances=1` and `coalesce` tell APScheduler the same). One fetcher serves
+every job, so `fetch.per_host` and `fetch.delay` bound what all of them ask of one host.
 
 One daemon per database: an exclusive lock on `<database>.lock`, which the kernel releases
 however the process ends (kill -9 included), so a restart never meets a stale lock. The
@@ -150,7 +150,7 @@ class Daemon:
     def __init__(self, config: Config):
         self.config = config
         self.lock = DaemonLock(config.storage.database)
-        self.fetcher = Fetcher(replace(config.fetch, per_host=1))
+        self.fetcher = Fetcher(config.fetch)
         self.scheduler = BackgroundScheduler(
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
             executors={

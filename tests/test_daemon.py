@@ -7,8 +7,10 @@ import json
 import re
 import signal
 import sqlite3
+import threading
 import time
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
@@ -252,3 +254,56 @@ def test_sigint_stops_as_cleanly_as_sigterm(httpserver: HTTPServer, tmp_path: Pa
     assert time.monotonic() - started < 10
     assert "received SIGINT: stopping" in daemon.stderr()
     assert "KeyboardInterrupt" not in daemon.stderr()
+
+
+class _SlowFeeds(ThreadingHTTPServer):
+    """Feeds that take a moment to answer, counting how many requests are in flight at once."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _SlowFeedHandler)
+        self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = self.answered = 0
+
+
+class _SlowFeedHandler(BaseHTTPRequestHandler):
+    server: _SlowFeeds
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        with self.server.lock:
+            self.server.in_flight += 1
+            self.server.most_in_flight = max(self.server.most_in_flight, self.server.in_flight)
+        time.sleep(0.4)
+        link = f"http://news.example.cn{self.path}.html"
+        body = rss_document([(f"第{self.path}条", link, "正文。")])
+        with self.server.lock:
+            self.server.in_flight -= 1
+            self.server.answered += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_the_daemon_asks_one_host_at_most_per_host_at_once(tmp_path: Path) -> None:
+    server = _SlowFeeds()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        config = write_config(
+            tmp_path,
+            [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(4)],
+            schedule={**QUICK, "interval": "1h"},
+            fetch={"delay": 0, "per_host": 2, "workers": 4, "retries": 0},
+        )
+        daemon = DaemonProcess(config)
+        wait_for(lambda: server.answered >= 4, what="every column polled")
+        assert daemon.stop() == 0, daemon.stderr()
+    finally:
+        server.shutdown()
+    assert server.most_in_flight == 2  # four workers, but two requests at once to one host
