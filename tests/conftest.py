@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from aggregator.config import Config, load_config
+from aggregator.config import Config, SourceConfig, load_config
+from aggregator.store import Store
 
 from fixtureweb.plugin import fixture_web
 from helpers import write_config
@@ -42,3 +43,13 @@ def make_config(tmp_path: Path):
         return load_config(write_config(tmp_path, sources, **tables))
 
     return make
+
+
+@pytest.fixture
+def sites_store(tmp_path: Path) -> Iterator[Store]:
+    """An archive with four sources, a.example.cn to d.example.cn, to file articles into."""
+    with Store(tmp_path / "archive.db") as store:
+        store.sync_sources(
+            [SourceConfig(name=name, url=f"http://{name}.example.cn/") for name in "abcd"]
+        )
+        yield store

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from aggregator.store import Store
+
 # Fast, impatient fetching for tests against 127.0.0.1.
 TEST_FETCH = {
     "timeout": "2s",
@@ -167,3 +169,8 @@ def make_version_1_archive(path: Path) -> None:
     connection = sqlite3.connect(path)
     connection.executescript(script)
     connection.close()
+
+
+def story_of(store: Store, url: str) -> int:
+    """The story id of the stored article at `url`."""
+    return store.db.execute("SELECT story_id FROM articles WHERE url = ?", [url]).fetchone()[0]

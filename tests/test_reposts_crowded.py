@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from aggregator.config import SourceConfig
 from aggregator.dedupe.fingerprint import fingerprint, shingled
 from aggregator.models import Article
 from aggregator.store import Store, fingerprints
@@ -23,6 +22,8 @@ from aggregator.store.reposts import (
     RepostIndex,
     rank_candidates,
 )
+
+from helpers import story_of
 
 DATA = Path(__file__).parent / "data" / "dedupe"
 FAMILY = CROWDED_POSTINGS + 13  # more notices of one template than a band key's reads
@@ -63,16 +64,8 @@ def reposted(article: Article, url: str) -> Article:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store(tmp_path / "archive.db") as store:
-        store.sync_sources(
-            [SourceConfig(name=name, url=f"http://{name}.example.cn/") for name in "abc"]
-        )
-        yield store
-
-
-def story_of(store: Store, url: str) -> int:
-    return store.db.execute("SELECT story_id FROM articles WHERE url = ?", [url]).fetchone()[0]
+def store(sites_store: Store) -> Store:
+    return sites_store
 
 
 def test_a_templated_family_merges_nothing_and_its_reposts_find_their_originals(store):

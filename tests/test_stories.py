@@ -9,7 +9,7 @@ import feedparser
 import pytest
 import sqlite_utils
 
-from aggregator.config import Config, SourceConfig
+from aggregator.config import Config
 from aggregator.models import Article
 from aggregator.poll import poll_many
 from aggregator.publish import COMBINED_FEED, publish_all
@@ -18,7 +18,7 @@ from aggregator.store.schema import SCHEMA_VERSION
 
 from atom_validator import validate_atom
 from fixtureweb import FixtureWeb
-from helpers import make_version_1_archive, run_cli
+from helpers import make_version_1_archive, run_cli, story_of
 
 SITES = {"trs": 3, "hanweb": 5, "outlet": 1, "repost": 2, "county": 1}
 
@@ -152,16 +152,8 @@ def copy(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store(tmp_path / "archive.db") as store:
-        store.sync_sources(
-            [SourceConfig(name=name, url=f"http://{name}.example.cn/") for name in "abcd"]
-        )
-        yield store
-
-
-def story_of(store: Store, url: str) -> int:
-    return store.db.execute("SELECT story_id FROM articles WHERE url = ?", [url]).fetchone()[0]
+def store(sites_store: Store) -> Store:
+    return sites_store
 
 
 def test_the_original_is_canonical_even_when_it_arrives_last(store: Store) -> None:
