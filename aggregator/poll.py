@@ -355,8 +355,9 @@ def _read_list(
         walk = walk_list(source, result, fetcher)
     except ValueError as exc:
         raise SourceError(f"cannot read the list page: {exc}") from exc
-    for fetched in walk.fetches:
-        store.record_fetch(source.name, fetched)
+    with store.transaction():
+        for fetched in walk.fetches:
+            store.record_fetch(source.name, fetched)
     if not walk.links:
         reason = "; ".join(walk.problems) or "no article links found"
         raise SourceError(f"list page yields no article links ({reason})")
@@ -381,10 +382,11 @@ def _fetch_and_log(
 ) -> list[Page]:
     """Fetch and normalize article pages; log every fetch (in this, the store's thread)."""
     pages = fetch_pages(hints, source, fetcher, workers=fetcher.config.per_host)
-    for page in pages:
-        fetch_id = store.record_fetch(source.name, page.fetch)
-        if page.problem and page.fetch.ok:
-            store.note_fetch_error(fetch_id, page.problem)
+    with store.transaction():  # one commit for the lot, not one per page
+        for page in pages:
+            fetch_id = store.record_fetch(source.name, page.fetch)
+            if page.problem and page.fetch.ok:
+                store.note_fetch_error(fetch_id, page.problem)
     return pages
 
 

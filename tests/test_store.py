@@ -148,3 +148,19 @@ def test_fetch_log_and_validators(store: Store) -> None:
     [row] = store.db["fetches"].rows
     assert row["started"] == "2023-02-14T02:00:00+00:00"
     assert (row["http_status"], row["bytes"], row["elapsed_ms"]) == (200, 6, 12)
+
+
+def test_the_search_index_follows_edits_and_ignores_other_updates(store: Store) -> None:
+    store.save_articles("outlet", ARTICLES)  # filing each in its story updates its row too
+    edited = Article(
+        url=ARTICLES[2].url,
+        title=ARTICLES[2].title,
+        published=ARTICLES[2].published,
+        body_text="春节假期，莫高窟接待游客人数创新高。",
+    )
+    assert store.save_articles("outlet", [edited]).updated == 1
+    store.db.execute("UPDATE articles SET story_similarity = 0.5")  # no indexed column
+    # FTS5 checks its index against the articles table: a missed or doubled entry fails.
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    assert [hit.article.url for hit in store.search("莫高窟")] == [ARTICLES[2].url]
+    assert [hit.article.url for hit in store.search("敦煌接待")] == []
