@@ -58,6 +58,7 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT_29, _SHIFT_32 = np.uint64(29), np.uint64(32)
 _FMIX32_FIRST, _FMIX32_SECOND = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _U32_13, _U32_16 = np.uint32(13), np.uint32(16)
+_MINHASH_BLOCK = 2048
 
 
 @cache
@@ -110,13 +111,11 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
 
 def _token_ids(normalized: NormalizedText) -> np.ndarray:
     """The tokens' ids (uint64): a character's code point, a longer token's CRC32."""
-    spans, body = normalized.spans, normalized.body
-    ids = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[spans.starts]
-    ids = ids.astype(np.uint64)
+    spans = normalized.spans
+    ids = normalized.points[spans.starts].astype(np.uint64)
     longer = np.flatnonzero(spans.ends - spans.starts > 1)
     if longer.size:
-        bounds = zip(spans.starts[longer].tolist(), spans.ends[longer].tolist(), strict=True)
-        words = [body[start:end] for start, end in bounds]
+        words = normalized.cut(spans.starts[longer], spans.ends[longer])
         ids[longer] = np.fromiter(map(_TOKEN_IDS.__getitem__, words), np.uint64, len(words))
     return ids
 
@@ -234,13 +233,28 @@ def _head_tokens(spans: TokenSpans) -> int:
 
 
 def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
-    """The affine32 MinHash signature of 32-bit shingle hashes: min over shingles of a*h+b."""
-    a, b = _permutations(num_perm, seed)
+    """The affine32 MinHash signature of 32-bit shingle hashes: min over shingles of a*h+b.
+
+    Permutations down, shingles across: each permutation's minimum is a contiguous
+    reduction, a third less time than the (shingles x permutations) layout. Blocks of
+    shingles bound the products' memory (num_perm x _MINHASH_BLOCK) for very long texts;
+    a typical body is one block.
+    """
+    a, b = _permutation_columns(num_perm, seed)
+    mixed = _fmix32(shingles.astype(np.uint32, copy=False))
+    signature = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     with np.errstate(over="ignore"):
-        mixed = _fmix32(shingles.astype(np.uint32, copy=False))
-        permuted = np.multiply.outer(mixed, a)  # uint32 arithmetic wraps: mod 2**32
-        permuted += b
-    return permuted.min(axis=0)
+        for start in range(0, mixed.size, _MINHASH_BLOCK):
+            block = a * mixed[start : start + _MINHASH_BLOCK]  # uint32 wraps: mod 2**32
+            block += b
+            np.minimum(signature, block.min(axis=1), out=signature)
+    return signature
+
+
+@cache
+def _permutation_columns(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _permutations(num_perm, seed)
+    return a[:, None], b[:, None]
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:

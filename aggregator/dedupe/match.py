@@ -132,6 +132,8 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
 
     Returns nothing when `new` is a composite of several candidates (a digest).
     """
+    if not candidates:  # most new articles: then their distinct shingles are never sorted
+        return ()
     if is_composite(new, candidates.values()):
         return ()
     matches = [
