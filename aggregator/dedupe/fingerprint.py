@@ -73,25 +73,6 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-class _TokenIds(dict[str, int]):
-    """Stable 32-bit ids of tokens (code point of a character, CRC32 of a word), memoized.
-
-    A dict lookup per token is several times cheaper than computing the id; the memo is
-    dropped whole when it grows past a bound, since Latin-script vocabularies are unbounded.
-    """
-
-    LIMIT = 200_000
-
-    def __missing__(self, token: str) -> int:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        value = self[token] = ord(token) if len(token) == 1 else zlib.crc32(token.encode())
-        return value
-
-
-_TOKEN_IDS = _TokenIds()
-
-
 def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     """The 32-bit hashes of the text's k-token shingles, in text order (uint32 array)."""
     ids = _token_ids(normalized)
@@ -110,14 +91,65 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
 
 
 def _token_ids(normalized: NormalizedText) -> np.ndarray:
-    """The tokens' ids (uint64): a character's code point, a longer token's CRC32."""
+    """The tokens' ids (uint64): a character's code point, a longer token's CRC32 (UTF-8)."""
     spans = normalized.spans
     ids = normalized.points[spans.starts].astype(np.uint64)
     longer = np.flatnonzero(spans.ends - spans.starts > 1)
-    if longer.size:
-        words = normalized.cut(spans.starts[longer], spans.ends[longer])
-        ids[longer] = np.fromiter(map(_TOKEN_IDS.__getitem__, words), np.uint64, len(words))
+    if longer.size >= _CRC_TABLE_TOKENS:
+        ids[longer] = _crc32s(normalized, spans.starts[longer], spans.ends[longer])
+    elif longer.size:
+        body = normalized.body
+        bounds = zip(spans.starts[longer].tolist(), spans.ends[longer].tolist(), strict=True)
+        ids[longer] = [zlib.crc32(body[start:end].encode()) for start, end in bounds]
     return ids
+
+
+# CRC-32 (zlib's) is affine in the message for a given length: crc(m) is crc(n zero bytes)
+# xor, per byte b at distance d from the end, the CRC of b followed by d zero bytes xor that
+# of d+1 zero bytes. So the CRCs of all ASCII tokens of a text are a table lookup per
+# character and an xor per token, in a few numpy calls: a Latin-script body is hundreds of
+# words, and a slice, an encoding and a CRC call per word were a third of its fingerprint.
+# Below _CRC_TABLE_TOKENS long tokens (Chinese text: its numbers and Latin names) the calls'
+# fixed cost is more than the words'.
+_CRC_TABLE_LENGTH = 32  # longer tokens, and tokens beyond ASCII, go to zlib one by one
+_CRC_TABLE_TOKENS = 160
+
+
+@cache
+def _crc32_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The contribution of each byte at each distance from the end (flat: distance * 256 +
+    byte), and the CRC of each length of zero bytes, as uint32 arrays."""
+    zeros = [zlib.crc32(bytes(length)) for length in range(_CRC_TABLE_LENGTH + 1)]
+    contributions = [
+        zlib.crc32(bytes((byte,)) + bytes(distance)) ^ zeros[distance + 1]
+        for distance in range(_CRC_TABLE_LENGTH)
+        for byte in range(256)
+    ]
+    return np.array(contributions, dtype=np.uint32), np.array(zeros, dtype=np.uint32)
+
+
+def _crc32s(normalized: NormalizedText, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """zlib.crc32 of the UTF-8 of each token starts..ends (uint32), as a test holds us to."""
+    contributions, zeros = _crc32_tables()
+    lengths = ends - starts
+    firsts = np.cumsum(lengths) - lengths  # where each token's characters begin in `chars`
+    # Each character of these tokens, and its distance from its token's end.
+    distances = np.repeat(firsts + lengths - 1, lengths) - np.arange(int(lengths.sum()))
+    chars = normalized.points[np.repeat(ends - 1, lengths) - distances]
+    unfit = np.zeros(0, dtype=np.intp)
+    if chars.max() >= 0x80 or lengths.max() > _CRC_TABLE_LENGTH:
+        ascii_chars = chars < 0x80
+        fits = np.logical_and.reduceat(ascii_chars, firsts) & (lengths <= _CRC_TABLE_LENGTH)
+        unfit = np.flatnonzero(~fits)
+        chars = np.where(ascii_chars, chars, 0)
+        distances = np.minimum(distances, _CRC_TABLE_LENGTH - 1)
+        lengths = np.minimum(lengths, _CRC_TABLE_LENGTH)
+    crcs = np.bitwise_xor.reduceat(contributions[distances * 256 + chars], firsts)
+    crcs ^= zeros[lengths]
+    for index in unfit.tolist():
+        start, end = int(starts[index]), int(ends[index])
+        crcs[index] = zlib.crc32(normalized.body[start:end].encode())
+    return crcs
 
 
 @dataclass(frozen=True, eq=False)

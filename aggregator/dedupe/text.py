@@ -124,7 +124,6 @@ class TokenSpans:
 
 # The kinds of character, as the token regex's alternatives tell them apart.
 OTHER, CJK, LETTERS, DIGITS = 0, 1, 2, 3
-_SPACE = np.uint32(ord(" "))
 _CHARACTER_KINDS = (
     (CJK, re.compile(rf"[{_CJK_RANGES}]")),
     (LETTERS, re.compile(rf"[^\W\d_{_CJK_RANGES}]")),
@@ -152,23 +151,6 @@ class NormalizedText:
     def spans(self) -> TokenSpans:
         """The same tokens as `tokens`, as spans: see `TokenSpans`."""
         return _token_spans(self.points)
-
-    def cut(self, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-        """The strings of the tokens at `starts`..`ends` (some of `spans`, in text order).
-
-        Cut in one pass rather than a slice per token (a Latin-script body is hundreds of
-        words): every character outside them becomes a space, a space goes between two
-        that touch ("jpg2014"), and `str.split` cuts the rest. No token holds a character
-        `split` breaks on (letters and digits are never whitespace).
-        """
-        marks = np.zeros(self.points.size + 1, dtype=np.int8)
-        marks[starts] = 1
-        marks[ends] -= 1
-        spaced = np.where(np.cumsum(marks[:-1]) > 0, self.points, _SPACE)
-        touching = ends[:-1][ends[:-1] == starts[1:]]
-        if touching.size:
-            spaced = np.insert(spaced, touching, _SPACE)
-        return spaced.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass").split()
 
     @property
     def length(self) -> int:
