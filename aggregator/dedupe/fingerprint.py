@@ -58,7 +58,7 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT_29, _SHIFT_32 = np.uint64(29), np.uint64(32)
 _FMIX32_FIRST, _FMIX32_SECOND = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _U32_13, _U32_16 = np.uint32(13), np.uint32(16)
-_MINHASH_BLOCK = 2048
+_MINHASH_BLOCK = 8192
 
 
 @cache
@@ -270,7 +270,7 @@ def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     Permutations down, shingles across: each permutation's minimum is a contiguous
     reduction, a third less time than the (shingles x permutations) layout. Blocks of
     shingles bound the products' memory (num_perm x _MINHASH_BLOCK) for very long texts;
-    a typical body is one block.
+    nearly every body is one block (smaller blocks measured slower, not faster).
     """
     a, b = _permutation_columns(num_perm, seed)
     mixed = _fmix32(shingles.astype(np.uint32, copy=False))
