@@ -1,6 +1,8 @@
 """Normalizing article text and titles so that copies of one article compare equal."""
 
+import random
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,22 @@ def test_line_rules_find_what_one_regex_per_rule_finds(line):
 )  # fmt: skip
 def test_end_marks_are_the_ones_the_plain_regex_finds(passage):
     assert rules._END_MARK.sub(" ", passage) == _REFERENCE_END_MARK.sub(" ", passage)
+
+
+def test_the_quick_nfkc_is_nfkc():
+    """Full-width forms folded first must leave NFKC's result unchanged, whatever follows
+    them (combining marks compose with the folded letter), and the rest folds as before."""
+    samples = [
+        "ＡＢＣ１２３，。！", "Ａ\u0301ｂ\u0308", "①②⑴⒈ ﬁ ² Ⅻ ｶﾞ 　全角　空格", "\ud800 ＡＢ",
+        "中文，“引号”（括号）：冒号；１２３", "", "ｅ\u0301\u0323",
+    ]  # fmt: skip
+    blocks = (
+        range(0x20, 0x7F), range(0x300, 0x370), range(0xFF00, 0xFFF0), range(0x3000, 0x3040),
+        range(0x4E00, 0x4E20), range(0x2460, 0x2500), range(0xFB00, 0xFB10),
+        (0x1100, 0x1161, 0x11A8, 0xAC00),
+    )  # fmt: skip
+    pool = [chr(point) for block in blocks for point in block]
+    generator = random.Random(5)
+    samples += ["".join(generator.choices(pool, k=generator.randint(1, 40))) for _ in range(3000)]
+    for sample in samples:
+        assert rules._nfkc(sample) == unicodedata.normalize("NFKC", sample), repr(sample)

