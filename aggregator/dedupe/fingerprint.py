@@ -187,9 +187,21 @@ class ShingledText:
         )
 
     @cached_property
-    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
-        values, first = np.unique(self.shingles, return_index=True)
-        return values, first.astype(np.int32)
+    def _unique(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # np.unique(return_index=True) sorts stably by argsort, several times slower than
+        # sorting each value packed with its position: equal values then come in text
+        # order, so the first of each run is where the value first occurs.
+        count = self.shingles.size
+        packed = self.shingles.astype(np.uint64) << _SHIFT_32
+        packed |= np.arange(count, dtype=np.uint64)
+        packed.sort()
+        values = (packed >> _SHIFT_32).astype(np.uint32)
+        positions = (packed & _LOW32).astype(np.int32)
+        starts_run = np.ones(count, dtype=bool)
+        np.not_equal(values[1:], values[:-1], out=starts_run[1:])
+        inverse = np.empty(count, dtype=np.int32)
+        inverse[positions] = np.cumsum(starts_run, dtype=np.int32) - 1
+        return values[starts_run], positions[starts_run], inverse
 
     @property
     def unique_shingles(self) -> np.ndarray:
@@ -200,6 +212,11 @@ class ShingledText:
     def first_positions(self) -> np.ndarray:
         """Where each of `unique_shingles` first occurs in the text."""
         return self._unique[1]
+
+    @property
+    def unique_index(self) -> np.ndarray:
+        """For each shingle of the text, in text order, its index in `unique_shingles`."""
+        return self._unique[2]
 
     def numbers_between(self, start: int, end: int | None = None) -> set[str]:
         """The distinct number tokens of positions start..end (end excluded)."""
