@@ -213,19 +213,24 @@ def _token_spans(points: np.ndarray) -> TokenSpans:
     # A token is a CJK character, or a maximal run of letters or of digits: the kind of
     # each character decides it, as in the regex (`_tokens`), which a test holds us to.
     kinds = _kinds_of(points)
-    previous = np.concatenate(([OTHER], kinds[:-1])).astype(np.int8)
-    following = np.concatenate((kinds[1:], [OTHER])).astype(np.int8)
-    in_token = kinds != OTHER
+    # cut[i]: tokens part just before character i -- at either end, where the kind changes,
+    # and around every CJK character.
+    cut = np.ones(kinds.size + 1, dtype=bool)
+    np.not_equal(kinds[1:], kinds[:-1], out=cut[1:-1])
     single = kinds == CJK
-    starts = np.flatnonzero(in_token & (single | (kinds != previous)))
-    ends = np.flatnonzero(in_token & (single | (kinds != following))) + 1
+    cut[:-1] |= single
+    cut[1:] |= single
+    in_token = kinds != OTHER
+    starts = np.flatnonzero(cut[:-1] & in_token)
+    ends = np.flatnonzero(cut[1:] & in_token) + 1
     return TokenSpans(starts=starts, ends=ends, kinds=kinds[starts])
 
 
 def _kinds_of(points: np.ndarray) -> np.ndarray:
-    kinds = _basic_plane_kinds()[np.minimum(points, 0xFFFF)]
-    for index in np.flatnonzero(points > 0xFFFF).tolist():
-        kinds[index] = _kind_of(chr(int(points[index])))
+    kinds = _basic_plane_kinds().take(points, mode="clip")  # beyond the plane: see below
+    if points.size and points.max() > 0xFFFF:
+        for index in np.flatnonzero(points > 0xFFFF).tolist():
+            kinds[index] = _kind_of(chr(int(points[index])))
     return kinds
 
 
