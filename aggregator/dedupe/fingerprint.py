@@ -329,10 +329,21 @@ def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
     """Keys of the bands of `rows` values, numbered from 1: the band number is mixed in."""
     bands = signatures.astype(np.uint64).reshape(len(signatures), -1, rows)
     with np.errstate(over="ignore"):
-        keys = np.tile(np.arange(1, 1 + bands.shape[1], dtype=np.uint64), (len(bands), 1))
+        # In place, and the band numbers broadcast: for one article the fixed cost of each
+        # numpy call is the time.
+        keys = _band_numbers(bands.shape[1]) ^ bands[:, :, 0]
         for column in range(rows):
-            keys = (keys ^ bands[:, :, column]) * _MIX_MULTIPLIER
+            if column:
+                keys ^= bands[:, :, column]
+            keys *= _MIX_MULTIPLIER
             keys ^= keys >> _SHIFT_29
         keys *= _MIX_FINAL
         keys ^= keys >> _SHIFT_32
     return keys.view(np.int64)
+
+
+@cache
+def _band_numbers(count: int) -> np.ndarray:
+    numbers = np.arange(1, 1 + count, dtype=np.uint64)
+    numbers.flags.writeable = False  # shared by every call
+    return numbers
