@@ -81,13 +81,14 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     k = min(SHINGLE, ids.size)
     count = ids.size - k + 1
     with np.errstate(over="ignore"):
-        mixed = np.zeros(count, dtype=np.uint64)
-        for offset in range(k):
-            mixed = mixed * _MIX_MULTIPLIER + ids[offset : offset + count]
+        mixed = ids[:count].copy()  # 0 * multiplier + the first id
+        for offset in range(1, k):
+            mixed *= _MIX_MULTIPLIER
+            mixed += ids[offset : offset + count]
         mixed ^= mixed >> _SHIFT_29
         mixed *= _MIX_FINAL
         mixed ^= mixed >> _SHIFT_32
-    return (mixed & _LOW32).astype(np.uint32)
+    return mixed.astype(np.uint32)  # the low 32 bits
 
 
 def _token_ids(normalized: NormalizedText) -> np.ndarray:
@@ -276,7 +277,9 @@ def fingerprint(text: ShingledText) -> Fingerprint | None:
 
 def _head_tokens(spans: TokenSpans) -> int:
     """How many tokens make the opening: a character weighs 1, a longer token 2."""
-    weights = np.where(spans.ends - spans.starts == 1, 1, 2)
+    # Every token weighs at least 1: the first HEAD_WEIGHT tokens reach it if any do.
+    opening = slice(0, HEAD_WEIGHT)
+    weights = np.where(spans.ends[opening] - spans.starts[opening] == 1, 1, 2)
     reached = np.flatnonzero(np.cumsum(weights) >= HEAD_WEIGHT)
     return int(reached[0]) + 1 if reached.size else len(spans)
 
