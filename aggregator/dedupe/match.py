@@ -159,6 +159,9 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
 
 def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
     """Whether several candidates each explain a different part of `new` (a digest)."""
+    candidates = list(candidates)
+    if len(candidates) < 2:  # a copy's usual case: its original alone
+        return False
     total = new.unique_shingles.size
     if not total:
         return False
