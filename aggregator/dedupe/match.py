@@ -159,15 +159,15 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
 
 def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
     """Whether several candidates each explain a different part of `new` (a digest)."""
-    candidates = list(candidates)
-    if len(candidates) < 2:  # a copy's usual case: its original alone
+    pool = list(candidates)
+    if len(pool) < 2:  # a copy's usual case: its original alone
         return False
     total = new.unique_shingles.size
     if not total:
         return False
     covers = [
         cover
-        for candidate in candidates
+        for candidate in pool
         if np.count_nonzero(cover := new.slots_in(candidate) >= 0) >= COMPOSITE_MIN_SHINGLES
     ]
     if len(covers) < 2:
