@@ -3,6 +3,8 @@ notices from one template."""
 
 from pathlib import Path
 
+import numpy as np
+
 from aggregator.dedupe.match import Comparable, MatchKind, compare, find_matches, is_composite
 
 DATA = Path(__file__).parent / "data" / "dedupe"
@@ -154,3 +156,29 @@ def test_a_follow_up_report_opening_with_the_same_paragraph_is_not_a_copy():
 def test_texts_too_short_to_tell_are_never_copies():
     short = Comparable.of("今天天气晴，气温二十度。", "天气")
     assert compare(short, short, 1) is None
+
+
+def test_distinct_shingles_and_their_places_are_numpys_unique():
+    """The packed sort behind `unique_shingles` must give what np.unique gives, for a text
+    with repeated shingles (a refrain), for one of a single shingle and for none."""
+    refrain = "\n".join([*paragraphs("cwced-47f387e6.txt"), "好好学习天天向上。" * 20])
+    for text in (refrain, "一二三四", ""):
+        shingled = Comparable.of(text).text
+        values, first, inverse = np.unique(
+            shingled.shingles, return_index=True, return_inverse=True
+        )
+        assert np.array_equal(shingled.unique_shingles, values)
+        assert np.array_equal(shingled.first_positions, first)
+        assert np.array_equal(shingled.unique_index, inverse)
+
+
+def test_slots_find_the_shared_shingles():
+    first, second = (
+        article("cwced-3e1af229.txt"),
+        Comparable.of("\n".join(paragraphs("cwced-3e1af229.txt")[:3])),
+    )
+    slots = second.slots_in(first)
+    shared = np.intersect1d(first.unique_shingles, second.unique_shingles)
+    assert np.array_equal(second.unique_shingles[slots >= 0], shared)
+    assert np.array_equal(first.unique_shingles[slots[slots >= 0]], shared)
+    assert np.all(first.slots_in(Comparable.of("")) == -1)

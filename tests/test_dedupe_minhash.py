@@ -126,3 +126,30 @@ def test_shingle_hashes_are_the_stored_scheme(path):
     assert shingled.head_count == max(1, opening_tokens(normalized.tokens) - fp.SHINGLE + 1)
     numbers = [token for token in normalized.tokens if token.isdigit()]
     assert list(shingled.number_tokens) == numbers
+
+
+LATIN_WORDS = (
+    "The council met on Tuesday 2024 and café owners naïve Øresund Москва 東京 "
+    "pneumonoultramicroscopicsilicovolcanoconiosis floccinaucinihilipilification x9 "
+)
+
+
+@pytest.mark.parametrize("repeats", [1, 40], ids=["few words", "hundreds of words"])
+def test_word_ids_are_zlib_crc32_on_either_path(repeats):
+    """Few long tokens take zlib one by one, many the CRC tables: both must be zlib's CRC,
+    for ASCII words, words beyond ASCII and words longer than the tables."""
+    normalized = normalize_text(LATIN_WORDS * repeats)
+    assert (sum(len(token) > 1 for token in normalized.tokens) >= fp._CRC_TABLE_TOKENS) == (
+        repeats > 1
+    )
+    assert fp.shingle_hashes(normalized).tolist() == _reference_shingle_hashes(normalized.tokens)
+
+
+def test_a_text_longer_than_a_minhash_block_signs_as_the_library_does(monkeypatch):
+    monkeypatch.setattr(fp, "_MINHASH_BLOCK", 1000)  # real texts that long are rare
+    normalized = normalize_text("\n".join(path.read_text("utf-8") for path in TEXTS))
+    shingles = fp.shingle_hashes(normalized)
+    assert shingles.size > fp._MINHASH_BLOCK
+    ours = fp.fingerprint(fp.ShingledText.of(normalized))
+    assert ours is not None
+    assert np.array_equal(ours.body, library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED))

@@ -1,9 +1,13 @@
 """Normalizing article text and titles so that copies of one article compare equal."""
 
+import random
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from aggregator.dedupe import text as rules
 from aggregator.dedupe.text import NormalizedText, normalize_text, normalize_title, titles_agree
 
 DATA = Path(__file__).parent / "data" / "dedupe"
@@ -127,3 +131,74 @@ def test_token_spans_agree_with_the_regex_on_real_bodies():
     for path in sorted((Path(__file__).parent / "data" / "dedupe").glob("*.txt")):
         normalized = normalize_text(path.read_text("utf-8"))
         assert cut_by_spans(normalized) == normalized.tokens, path.name
+
+
+# The furniture rules as first written, one regex per rule: the fast forms in `text` (one
+# match per line, a substring test before the tail's search, an end mark opening with one
+# character class) must find the very same lines and marks.
+_REFERENCE_META_LINE = re.compile(rf"^[\s【\[（(<《]*(?:{rules._META_LABELS})\s*(?:[:：|｜/]|\s|$)")
+_REFERENCE_META_LINE_LATIN = re.compile(rf"^{rules._META_LINE_LATIN}", re.IGNORECASE)
+_REFERENCE_NOTE_PARAGRAPH = re.compile(rf"^{rules._NOTE_PARAGRAPH}", re.IGNORECASE)
+_REFERENCE_END_MARK = re.compile(
+    r"[【\[（(]\s*(?:完|终|end)\s*[】\]）)]|-+\s*end\s*-+", re.IGNORECASE
+)
+
+LINES = [
+    "来源：湖南日报", "【来源】新华网", "（责任编辑：张三）", "本文来源 人民网", "来源于网络",
+    "发布时间：2024-05-03 来源：新华网 作者：李四", "字号：大 中 小", "【打印本页】", "打印本页",
+    "编者按：本文转载自某报。", "【编者按】" + "长" * 100, "声明：" + "长" * 100,
+    "Editor's note: republished.", "EDITOR’S NOTE: x", "Note from the editors: x",
+    "Source: Reuters", "SOURCES : AP", "Photos: x", "Reporting by Jane Doe", "updated: May 3",
+    "来源：" + "长" * 90, "Source: " + "x" * 90, "来源地：湖南", "记者节快乐", "时间：上午九时",
+    "Sourcery is not a label", "photograph: no colon rule", "2024-05-03 10:23", "——", "★ ★ ★",
+    "正文第一段，讲了一件事。", "The council met on Tuesday.", "1", "ſource: long s",
+    "点击阅读原文>>", "阅读全文", "查看更多", "原文链接：http://x", "READ MORE", "Continue reading",
+    "Read the full story", "The full story", "a full day", "本网讯 详见原文", "请进入详情页",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_line_rules_find_what_one_regex_per_rule_finds(line):
+    for leading in (True, False):
+        reference = bool(
+            _REFERENCE_NOTE_PARAGRAPH.match(line)
+            or (
+                len(line) <= rules._META_LINE_MAX
+                and (_REFERENCE_META_LINE.match(line) or _REFERENCE_META_LINE_LATIN.match(line))
+            )
+            or (leading and rules._DATE_LINE.match(line))
+            or not any(ch.isalnum() for ch in line)
+        )
+        assert rules._is_furniture(line, leading) == reference
+    reference_tail = rules._EXCERPT_TAIL.search(line)
+    tail = rules._excerpt_tail(line)
+    assert (tail and tail.span()) == (reference_tail and reference_tail.span())
+
+
+@pytest.mark.parametrize(
+    "passage",
+    ["正文（完）", "正文【 完 】尾", "（终）", "(END)", "[ End ]", "-END-", "--- end ---",
+     "a-end-b", "-- e n d --", "-end", "（完", "完）", "- -end-", "x--END--y--end--",
+     "（（来源：x）完）"],
+)  # fmt: skip
+def test_end_marks_are_the_ones_the_plain_regex_finds(passage):
+    assert rules._END_MARK.sub(" ", passage) == _REFERENCE_END_MARK.sub(" ", passage)
+
+
+def test_the_quick_nfkc_is_nfkc():
+    """Full-width forms folded first must leave NFKC's result unchanged, whatever follows
+    them (combining marks compose with the folded letter), and the rest folds as before."""
+    samples = [
+        "ＡＢＣ１２３，。！", "Ａ\u0301ｂ\u0308", "①②⑴⒈ ﬁ ² Ⅻ ｶﾞ 　全角　空格", "\ud800 ＡＢ",
+        "中文，“引号”（括号）：冒号；１２３", "", "ｅ\u0301\u0323",
+    ]  # fmt: skip
+    blocks = (
+        range(0x20, 0x7F), range(0x300, 0x370), range(0xFF00, 0xFFF0), range(0x3000, 0x3040),
+        range(0x4E00, 0x4E20), range(0x2460, 0x2500), range(0xFB00, 0xFB10),
+        (0x1100, 0x1161, 0x11A8, 0xAC00),
+    )  # fmt: skip
+    pool = [chr(point) for block in blocks for point in block]
+    generator = random.Random(5)
+    samples += ["".join(generator.choices(pool, k=generator.randint(1, 40))) for _ in range(3000)]
+    for sample in samples:
+        assert rules._nfkc(sample) == unicodedata.normalize("NFKC", sample), repr(sample)

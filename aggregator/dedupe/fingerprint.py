@@ -58,6 +58,7 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _SHIFT_29, _SHIFT_32 = np.uint64(29), np.uint64(32)
 _FMIX32_FIRST, _FMIX32_SECOND = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
 _U32_13, _U32_16 = np.uint32(13), np.uint32(16)
+_MINHASH_BLOCK = 8192
 
 
 @cache
@@ -72,25 +73,6 @@ def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-class _TokenIds(dict[str, int]):
-    """Stable 32-bit ids of tokens (code point of a character, CRC32 of a word), memoized.
-
-    A dict lookup per token is several times cheaper than computing the id; the memo is
-    dropped whole when it grows past a bound, since Latin-script vocabularies are unbounded.
-    """
-
-    LIMIT = 200_000
-
-    def __missing__(self, token: str) -> int:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        value = self[token] = ord(token) if len(token) == 1 else zlib.crc32(token.encode())
-        return value
-
-
-_TOKEN_IDS = _TokenIds()
-
-
 def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     """The 32-bit hashes of the text's k-token shingles, in text order (uint32 array)."""
     ids = _token_ids(normalized)
@@ -99,26 +81,76 @@ def shingle_hashes(normalized: NormalizedText) -> np.ndarray:
     k = min(SHINGLE, ids.size)
     count = ids.size - k + 1
     with np.errstate(over="ignore"):
-        mixed = np.zeros(count, dtype=np.uint64)
-        for offset in range(k):
-            mixed = mixed * _MIX_MULTIPLIER + ids[offset : offset + count]
+        mixed = ids[:count].copy()  # 0 * multiplier + the first id
+        for offset in range(1, k):
+            mixed *= _MIX_MULTIPLIER
+            mixed += ids[offset : offset + count]
         mixed ^= mixed >> _SHIFT_29
         mixed *= _MIX_FINAL
         mixed ^= mixed >> _SHIFT_32
-    return (mixed & _LOW32).astype(np.uint32)
+    return mixed.astype(np.uint32)  # the low 32 bits
 
 
 def _token_ids(normalized: NormalizedText) -> np.ndarray:
-    """The tokens' ids (uint64): a character's code point, a longer token's CRC32."""
-    spans, body = normalized.spans, normalized.body
-    ids = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[spans.starts]
-    ids = ids.astype(np.uint64)
+    """The tokens' ids (uint64): a character's code point, a longer token's CRC32 (UTF-8)."""
+    spans = normalized.spans
+    ids = normalized.points[spans.starts].astype(np.uint64)
     longer = np.flatnonzero(spans.ends - spans.starts > 1)
-    if longer.size:
+    if longer.size >= _CRC_TABLE_TOKENS:
+        ids[longer] = _crc32s(normalized, spans.starts[longer], spans.ends[longer])
+    elif longer.size:
+        body = normalized.body
         bounds = zip(spans.starts[longer].tolist(), spans.ends[longer].tolist(), strict=True)
-        words = [body[start:end] for start, end in bounds]
-        ids[longer] = np.fromiter(map(_TOKEN_IDS.__getitem__, words), np.uint64, len(words))
+        ids[longer] = [zlib.crc32(body[start:end].encode()) for start, end in bounds]
     return ids
+
+
+# CRC-32 (zlib's) is affine in the message for a given length: crc(m) is crc(n zero bytes)
+# xor, per byte b at distance d from the end, the CRC of b followed by d zero bytes xor that
+# of d+1 zero bytes. So the CRCs of all ASCII tokens of a text are a table lookup per
+# character and an xor per token, in a few numpy calls: a Latin-script body is hundreds of
+# words, and a slice, an encoding and a CRC call per word were a third of its fingerprint.
+# Below _CRC_TABLE_TOKENS long tokens (Chinese text: its numbers and Latin names) the calls'
+# fixed cost is more than the words'.
+_CRC_TABLE_LENGTH = 32  # longer tokens, and tokens beyond ASCII, go to zlib one by one
+_CRC_TABLE_TOKENS = 160
+
+
+@cache
+def _crc32_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The contribution of each byte at each distance from the end (flat: distance * 256 +
+    byte), and the CRC of each length of zero bytes, as uint32 arrays."""
+    zeros = [zlib.crc32(bytes(length)) for length in range(_CRC_TABLE_LENGTH + 1)]
+    contributions = [
+        zlib.crc32(bytes((byte,)) + bytes(distance)) ^ zeros[distance + 1]
+        for distance in range(_CRC_TABLE_LENGTH)
+        for byte in range(256)
+    ]
+    return np.array(contributions, dtype=np.uint32), np.array(zeros, dtype=np.uint32)
+
+
+def _crc32s(normalized: NormalizedText, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """zlib.crc32 of the UTF-8 of each token starts..ends (uint32), as a test holds us to."""
+    contributions, zeros = _crc32_tables()
+    lengths = ends - starts
+    firsts = np.cumsum(lengths) - lengths  # where each token's characters begin in `chars`
+    # Each character of these tokens, and its distance from its token's end.
+    distances = np.repeat(firsts + lengths - 1, lengths) - np.arange(int(lengths.sum()))
+    chars = normalized.points[np.repeat(ends - 1, lengths) - distances]
+    unfit = np.zeros(0, dtype=np.intp)
+    if chars.max() >= 0x80 or lengths.max() > _CRC_TABLE_LENGTH:
+        ascii_chars = chars < 0x80
+        fits = np.logical_and.reduceat(ascii_chars, firsts) & (lengths <= _CRC_TABLE_LENGTH)
+        unfit = np.flatnonzero(~fits)
+        chars = np.where(ascii_chars, chars, 0)
+        distances = np.minimum(distances, _CRC_TABLE_LENGTH - 1)
+        lengths = np.minimum(lengths, _CRC_TABLE_LENGTH)
+    crcs = np.bitwise_xor.reduceat(contributions[distances * 256 + chars], firsts)
+    crcs ^= zeros[lengths]
+    for index in unfit.tolist():
+        start, end = int(starts[index]), int(ends[index])
+        crcs[index] = zlib.crc32(normalized.body[start:end].encode())
+    return crcs
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,9 +188,21 @@ class ShingledText:
         )
 
     @cached_property
-    def _unique(self) -> tuple[np.ndarray, np.ndarray]:
-        values, first = np.unique(self.shingles, return_index=True)
-        return values, first.astype(np.int32)
+    def _unique(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # np.unique(return_index=True) sorts stably by argsort, several times slower than
+        # sorting each value packed with its position: equal values then come in text
+        # order, so the first of each run is where the value first occurs.
+        count = self.shingles.size
+        packed = self.shingles.astype(np.uint64) << _SHIFT_32
+        packed |= np.arange(count, dtype=np.uint64)
+        packed.sort()
+        values = (packed >> _SHIFT_32).astype(np.uint32)
+        positions = (packed & _LOW32).astype(np.int32)
+        starts_run = np.ones(count, dtype=bool)
+        np.not_equal(values[1:], values[:-1], out=starts_run[1:])
+        inverse = np.empty(count, dtype=np.int32)
+        inverse[positions] = np.cumsum(starts_run, dtype=np.int32) - 1
+        return values[starts_run], positions[starts_run], inverse
 
     @property
     def unique_shingles(self) -> np.ndarray:
@@ -169,6 +213,11 @@ class ShingledText:
     def first_positions(self) -> np.ndarray:
         """Where each of `unique_shingles` first occurs in the text."""
         return self._unique[1]
+
+    @property
+    def unique_index(self) -> np.ndarray:
+        """For each shingle of the text, in text order, its index in `unique_shingles`."""
+        return self._unique[2]
 
     def numbers_between(self, start: int, end: int | None = None) -> set[str]:
         """The distinct number tokens of positions start..end (end excluded)."""
@@ -228,19 +277,36 @@ def fingerprint(text: ShingledText) -> Fingerprint | None:
 
 def _head_tokens(spans: TokenSpans) -> int:
     """How many tokens make the opening: a character weighs 1, a longer token 2."""
-    weights = np.where(spans.ends - spans.starts == 1, 1, 2)
+    # Every token weighs at least 1: the first HEAD_WEIGHT tokens reach it if any do.
+    opening = slice(0, HEAD_WEIGHT)
+    weights = np.where(spans.ends[opening] - spans.starts[opening] == 1, 1, 2)
     reached = np.flatnonzero(np.cumsum(weights) >= HEAD_WEIGHT)
     return int(reached[0]) + 1 if reached.size else len(spans)
 
 
 def _minhash(shingles: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
-    """The affine32 MinHash signature of 32-bit shingle hashes: min over shingles of a*h+b."""
-    a, b = _permutations(num_perm, seed)
+    """The affine32 MinHash signature of 32-bit shingle hashes: min over shingles of a*h+b.
+
+    Permutations down, shingles across: each permutation's minimum is a contiguous
+    reduction, a third less time than the (shingles x permutations) layout. Blocks of
+    shingles bound the products' memory (num_perm x _MINHASH_BLOCK) for very long texts;
+    nearly every body is one block (smaller blocks measured slower, not faster).
+    """
+    a, b = _permutation_columns(num_perm, seed)
+    mixed = _fmix32(shingles.astype(np.uint32, copy=False))
+    signature = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     with np.errstate(over="ignore"):
-        mixed = _fmix32(shingles.astype(np.uint32, copy=False))
-        permuted = np.multiply.outer(mixed, a)  # uint32 arithmetic wraps: mod 2**32
-        permuted += b
-    return permuted.min(axis=0)
+        for start in range(0, mixed.size, _MINHASH_BLOCK):
+            block = a * mixed[start : start + _MINHASH_BLOCK]  # uint32 wraps: mod 2**32
+            block += b
+            np.minimum(signature, block.min(axis=1), out=signature)
+    return signature
+
+
+@cache
+def _permutation_columns(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _permutations(num_perm, seed)
+    return a[:, None], b[:, None]
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -266,10 +332,21 @@ def _band_keys(signatures: np.ndarray, rows: int) -> np.ndarray:
     """Keys of the bands of `rows` values, numbered from 1: the band number is mixed in."""
     bands = signatures.astype(np.uint64).reshape(len(signatures), -1, rows)
     with np.errstate(over="ignore"):
-        keys = np.tile(np.arange(1, 1 + bands.shape[1], dtype=np.uint64), (len(bands), 1))
+        # In place, and the band numbers broadcast: for one article the fixed cost of each
+        # numpy call is the time.
+        keys = _band_numbers(bands.shape[1]) ^ bands[:, :, 0]
         for column in range(rows):
-            keys = (keys ^ bands[:, :, column]) * _MIX_MULTIPLIER
+            if column:
+                keys ^= bands[:, :, column]
+            keys *= _MIX_MULTIPLIER
             keys ^= keys >> _SHIFT_29
         keys *= _MIX_FINAL
         keys ^= keys >> _SHIFT_32
     return keys.view(np.int64)
+
+
+@cache
+def _band_numbers(count: int) -> np.ndarray:
+    numbers = np.arange(1, 1 + count, dtype=np.uint64)
+    numbers.flags.writeable = False  # shared by every call
+    return numbers

@@ -84,6 +84,18 @@ class Comparable:
         """Where each of `unique_shingles` first occurs in the text."""
         return self.text.first_positions
 
+    def slots_in(self, other: Comparable) -> np.ndarray:
+        """For each of `unique_shingles`, its index in `other.unique_shingles`, -1 if absent.
+
+        Both sorted: one search of sorted keys, cheaper than a set intersection of the two
+        (and than searching every shingle of the text in text order).
+        """
+        values, others = self.unique_shingles, other.unique_shingles
+        if not others.size:
+            return np.full(values.size, -1, dtype=np.intp)
+        slots = np.minimum(np.searchsorted(others, values), others.size - 1)
+        return np.where(others[slots] == values, slots, -1)
+
     def numbers_between(self, start: int, end: int | None = None) -> set[str]:
         """The distinct number-bearing tokens of positions start..end (end excluded)."""
         return self.text.numbers_between(start, end)
@@ -132,6 +144,8 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
 
     Returns nothing when `new` is a composite of several candidates (a digest).
     """
+    if not candidates:  # most new articles: then their distinct shingles are never sorted
+        return ()
     if is_composite(new, candidates.values()):
         return ()
     matches = [
@@ -145,18 +159,21 @@ def find_matches(new: Comparable, candidates: Mapping[int, Comparable]) -> tuple
 
 def is_composite(new: Comparable, candidates: Iterable[Comparable]) -> bool:
     """Whether several candidates each explain a different part of `new` (a digest)."""
+    pool = list(candidates)
+    if len(pool) < 2:  # a copy's usual case: its original alone
+        return False
     total = new.unique_shingles.size
     if not total:
         return False
     covers = [
         cover
-        for candidate in candidates
-        if (cover := _common(new, candidate)).size >= COMPOSITE_MIN_SHINGLES
+        for candidate in pool
+        if np.count_nonzero(cover := new.slots_in(candidate) >= 0) >= COMPOSITE_MIN_SHINGLES
     ]
     if len(covers) < 2:
         return False
-    best = max(cover.size for cover in covers)
-    union = np.unique(np.concatenate(covers)).size
+    best = max(np.count_nonzero(cover) for cover in covers)
+    union = np.count_nonzero(np.logical_or.reduce(covers))
     return union - best >= COMPOSITE_EXTRA_SHARE * total
 
 
@@ -166,24 +183,20 @@ def _allowed_substitutions(short: Comparable) -> int:
     return 1 + short.text.length // SUBSTITUTIONS_PER_TOKENS
 
 
-def _common(first: Comparable, second: Comparable) -> np.ndarray:
-    return np.intersect1d(first.unique_shingles, second.unique_shingles, assume_unique=True)
-
-
 def _align(short: Comparable, long: Comparable, allowed: int) -> _Alignment | None:
     """Align the short text on the long one by their shared shingles.
 
     None when they share too few, or when the short one differs by a number or by more
     than `allowed` substitutions (templated texts: the walk stops at the first proof).
     """
-    common = _common(short, long).size
+    slots = short.slots_in(long)
+    common = np.count_nonzero(slots >= 0)
     covered = common / max(1, short.unique_shingles.size)
     if covered < REPOST_COVERED:
         return None
-    values, first_positions = long.unique_shingles, long.first_positions
-    slots = np.minimum(np.searchsorted(values, short.shingles), values.size - 1)
-    matched = np.flatnonzero(values[slots] == short.shingles)  # positions in short
-    anchors = first_positions[slots[matched]]  # the same shingles' positions in long
+    slot_of_position = slots[short.text.unique_index]
+    matched = np.flatnonzero(slot_of_position >= 0)  # positions in short
+    anchors = long.first_positions[slot_of_position[matched]]  # their first places in long
     k = min(SHINGLE, short.text.length)
     substitutions = 0
     for gap in np.flatnonzero(np.diff(matched) > 1).tolist():
