@@ -183,23 +183,27 @@ def match_cost_rows(output: str, _folder: Path) -> list[Row]:
     rows = []
     for line in output.splitlines():
         parts = line.split()
-        if len(parts) == 11 and parts[0].isdigit():
+        # stored, build s, DB MB, lookup, p95, copy, mean, found, cached copy, mean, new, ...
+        if len(parts) >= 11 and parts[0].isdigit():
             rows.append(
                 (
                     "match_cost",
-                    f"{int(parts[0]):,} stored: LSH lookup ms, whole match of a copy ms",
-                    f"{parts[3]}, {parts[5]}",
+                    f"{int(parts[0]):,} stored: lookup, new, copy (cached), copy ms",
+                    f"{parts[3]}, {parts[10]}, {parts[8]}, {parts[5]}",
                 )
             )
     return rows
 
 
-def last_line_rows(name: str) -> Callable[[str, Path], list[Row]]:
-    def rows(output: str, _folder: Path) -> list[Row]:
-        lines = [line for line in output.splitlines() if line.strip()]
-        return [(name, "last line of its output", lines[-1][:100] if lines else "-")]
-
-    return rows
+def extract_rows(output: str, _folder: Path) -> list[Row]:
+    rows = []
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 7 and cells[1] == "ours":
+            rows.append(
+                ("extract", f"{cells[0]}: date, author, body F1, pages/s", ", ".join(cells[2:6]))
+            )
+    return rows or [("extract", "skipped", "no figures (see its output)")]
 
 
 STEPS = (
@@ -268,7 +272,7 @@ STEPS = (
     Step(
         "hotspots",
         "hotspots.py",
-        lambda corpus, out: ["--corpus", str(corpus), "--sources", "100"],
+        lambda corpus, out: ["--sources", "100"],
         hotspot_rows,
     ),
     Step(
@@ -284,7 +288,7 @@ STEPS = (
         lambda corpus, out: [str(corpus), "--sizes", "10000"],
         match_cost_rows,
     ),
-    Step("extract", "extract.py", lambda corpus, out: [], last_line_rows("extract")),
+    Step("extract", "extract.py", lambda corpus, out: [str(corpus)], extract_rows),
 )
 
 

@@ -62,7 +62,7 @@ def per_call_ms(function: Callable[[], object], repeat: int) -> float:
 
 def entry_stages() -> list[tuple[str, float, str]]:
     base = "http://127.0.0.1:1"
-    documents = [feed_document(base, source, 0, 20, 3) for source in range(20)]
+    documents = [feed_document(base, source, 0, 20, 3, "news") for source in range(20)]
     parsed = parse_feed(documents[0], FEED_HEADERS, f"{base}/feed/0.xml", "Asia/Shanghai")
     article = parsed.articles[0]
     raw_body = next(iter(re.findall(rb"<content:encoded>(.*?)</content:encoded>", documents[0])))
@@ -114,8 +114,8 @@ def entry_stages() -> list[tuple[str, float, str]]:
 def store_stages() -> list[tuple[str, float, str]]:
     base = "http://127.0.0.1:1"
     feeds = [
-        parse_feed(feed_document(base, source, 0, 20, 3), FEED_HEADERS, base, "UTC").articles
-        for source in range(100)
+        parse_feed(document, FEED_HEADERS, base, "UTC").articles
+        for document in (feed_document(base, source, 0, 20, 3, "news") for source in range(100))
     ]
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.db") as store:
         sources = [SourceConfig(name=f"s{n}", url=f"{base}/feed/{n}.xml") for n in range(100)]
@@ -218,7 +218,7 @@ def source_stages(sources: int) -> list[tuple[str, float, str]]:
 
 
 def hash_of_body_ms() -> float:
-    document = feed_document("http://127.0.0.1:1", 0, 0, 20, 3)
+    document = feed_document("http://127.0.0.1:1", 0, 0, 20, 3, "news")
     return per_call_ms(lambda: hashlib.blake2b(document, digest_size=16).digest(), 2000)
 
 
