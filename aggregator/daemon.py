@@ -33,7 +33,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -48,7 +48,7 @@ from aggregator.dates import to_iso, utc_now
 from aggregator.fetch import Fetcher
 from aggregator.logs import about_source
 from aggregator.metrics import Metrics
-from aggregator.poll import ERROR, poll_guarded
+from aggregator.poll import ERROR, poll_guarded, stores_per_thread
 from aggregator.publish import publish_all
 from aggregator.schedule import Bounds, Outcome, next_poll
 from aggregator.serve import FeedApp, FeedServer, SchedulerState
@@ -151,6 +151,8 @@ class Daemon:
         self.config = config
         self.lock = DaemonLock(config.storage.database)
         self.fetcher = Fetcher(config.fetch)
+        self._stores = ExitStack()  # the poll threads' own stores, closed on stop
+        self._store_for_thread: Callable[[], Store] | None = None
         self.scheduler = BackgroundScheduler(
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
             executors={
@@ -198,6 +200,7 @@ class Daemon:
             store.sync_sources(self.config.sources)
             self._sources = {source.name: source for source in self.config.select()}
             states = {name: store.schedule_state(name) for name in self._sources}
+        self._store_for_thread = self._stores.enter_context(stores_per_thread(self.config))
         self.server.start()
         self.lock.describe(
             {
@@ -238,6 +241,7 @@ class Daemon:
         self._publisher.stop()  # publishing what is pending first
         self.server.stop()
         self.fetcher.close()
+        self._stores.close()
         with Store(self.config.storage.database) as store:
             store.checkpoint()
         log.info("stopped")
@@ -264,24 +268,25 @@ class Daemon:
             when = utc_now() + timedelta(seconds=bounds.interval)
             changed = False
             try:
-                with Store(self.config.storage.database) as store:
-                    report = poll_guarded(source, store, self.fetcher, self.config.monitor)
-                    self.metrics.record_poll(report)
-                    changed = report.changed
-                    state = store.schedule_state(name)
-                    decision = next_poll(
-                        bounds,
-                        state.poll_interval,
-                        Outcome(
-                            failed=report.status == ERROR,
-                            changed=report.changed,
-                            consecutive_failures=state.consecutive_failures,
-                            retry_after=report.retry_after,
-                        ),
-                    )
-                    jitter = random.uniform(0, self.config.schedule.jitter)
-                    when = utc_now() + timedelta(seconds=decision.delay + jitter)
-                    store.record_schedule(name, decision.interval, when)
+                assert self._store_for_thread is not None  # made by _start
+                store = self._store_for_thread()
+                report = poll_guarded(source, store, self.fetcher, self.config.monitor)
+                self.metrics.record_poll(report)
+                changed = report.changed
+                state = store.schedule_state(name)
+                decision = next_poll(
+                    bounds,
+                    state.poll_interval,
+                    Outcome(
+                        failed=report.status == ERROR,
+                        changed=report.changed,
+                        consecutive_failures=state.consecutive_failures,
+                        retry_after=report.retry_after,
+                    ),
+                )
+                jitter = random.uniform(0, self.config.schedule.jitter)
+                when = utc_now() + timedelta(seconds=decision.delay + jitter)
+                store.record_schedule(name, decision.interval, when)
                 log.info(
                     "source %s: next poll in %.0fs (%s)", name, decision.delay, decision.reason
                 )

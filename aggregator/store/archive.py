@@ -149,7 +149,7 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One thread at a time uses a Store, but it may be closed by the thread that made it
-        # for another (see poll._store_per_thread), hence check_same_thread=False.
+        # for another (see poll.stores_per_thread), hence check_same_thread=False.
         connection = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         self.db = sqlite_utils.Database(connection)
         self.db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
