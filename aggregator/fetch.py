@@ -220,8 +220,7 @@ class Fetcher:
                 if response.status == 303 or (response.status in (301, 302) and method == "POST"):
                     method, body = "GET", None  # as browsers do
         except _BodyTooLarge:
-            limit = self.config.max_bytes / (1024 * 1024)
-            error = f"body larger than {limit:g} MiB, abandoned"
+            error = f"body larger than {_readable_size(self.config.max_bytes)}, abandoned"
             return FetchResult(url, started, error=error), False
         except _TooManyRedirects:
             error = f"too many redirects (more than {self.config.max_redirects})"
@@ -375,3 +374,11 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, moment.timestamp() - time.time())
+
+
+def _readable_size(size: int) -> str:
+    """The size limit as a person writes it: "10 MiB", "4 KiB", "100 bytes"."""
+    for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"

@@ -119,7 +119,7 @@ def test_oversized_body_is_abandoned(httpserver: HTTPServer) -> None:
     with Fetcher(replace(FAST, max_bytes=4096)) as fetcher:
         for path in ("/huge", "/declared"):
             result = fetcher.fetch(httpserver.url_for(path))
-            assert result.error == "body larger than 0.00390625 MiB, abandoned"
+            assert result.error == "body larger than 4 KiB, abandoned"
             assert result.attempts == 1
 
 
