@@ -151,8 +151,8 @@ class Daemon:
         self.config = config
         self.lock = DaemonLock(config.storage.database)
         self.fetcher = Fetcher(config.fetch)
-        self._stores = ExitStack()  # the poll threads' own stores, closed on stop
-        self._store_for_thread: Callable[[], Store] | None = None
+        self._stores = ExitStack()  # the poll threads' own stores (opened on first use)
+        self._store_for_thread = self._stores.enter_context(stores_per_thread(config))
         self.scheduler = BackgroundScheduler(
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
             executors={
@@ -200,7 +200,6 @@ class Daemon:
             store.sync_sources(self.config.sources)
             self._sources = {source.name: source for source in self.config.select()}
             states = {name: store.schedule_state(name) for name in self._sources}
-        self._store_for_thread = self._stores.enter_context(stores_per_thread(self.config))
         self.server.start()
         self.lock.describe(
             {
@@ -268,7 +267,6 @@ class Daemon:
             when = utc_now() + timedelta(seconds=bounds.interval)
             changed = False
             try:
-                assert self._store_for_thread is not None  # made by _start
                 store = self._store_for_thread()
                 report = poll_guarded(source, store, self.fetcher, self.config.monitor)
                 self.metrics.record_poll(report)

@@ -474,3 +474,5 @@ def test_an_element_marked_as_the_source_names_the_outlet_without_a_label():
     assert normalize(page).source == "某某日报"
     without = page.replace("<a class='source ent-source'", "<a class='paper'")
     assert normalize(without).source is None  # not the photo's credit
+    assert normalize(page.replace("某某日报", "21世纪经济报道")).source == "21世纪经济报道"
+    assert normalize(page.replace("某某日报", "12评论")).source is None

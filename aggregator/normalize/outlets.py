@@ -33,7 +33,10 @@ _ORIGINAL_MARK = re.compile(r"\s+原创稿?$")
 # A class token naming the source: "source", "a_source", "ent-source" (not "sourcePopwin").
 _SOURCE_CLASS = re.compile(r"(?:^|[\s_-])source(?:$|\s)", re.IGNORECASE)
 _PICTURE_CLASS = re.compile(r"caption|picture|photo|image|img|credit", re.IGNORECASE)
-_NOT_AN_OUTLET = re.compile(r"\d|评论|分享|举报|收藏|关注|订阅|comment|share", re.IGNORECASE)
+# A counter or a button, not an outlet ("12评论", "分享"); "21世纪经济报道" keeps its digits.
+_NOT_AN_OUTLET = re.compile(
+    r"\d+\s*(?:条|次|人|评)|评论|分享|举报|收藏|关注|订阅|comment|share", re.IGNORECASE
+)
 _COPYRIGHT = re.compile(
     r"(?:版权所有|版權所有|主办单位|主办|Copyrights?|©|\(c\)|All Rights Reserved)\s*[:：]?\s*",
     re.IGNORECASE,

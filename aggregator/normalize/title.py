@@ -20,7 +20,7 @@ _MAX_TITLE_CHARS = 400
 _LINES_ABOVE_BODY = 5
 _MIN_PIECE_CHARS = 6
 _SHOWN_SHARE = 0.4  # of a <title> part, shown on one line, that confirms it
-# Headlines may end in ！ or ？ ("定了！"); a line ending in these is a sentence or a label.
+# A line ending in 。：，； is a sentence or a label; headlines may end in ！ or ？ ("定了！").
 _ENDS_SENTENCE = re.compile(r"[。：:，,；;]$")
 _NOT_A_HEADLINE = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|来源|作者|记者|编辑|发布|时间|日期|点击|浏览|字号|打印|首页|当前位置|您的位置|>"

@@ -121,7 +121,8 @@ def rank_candidates(
         hits[article_id] = hits.get(article_id, 0) + 1
         if key not in crowded:
             evidence.add(article_id)
-    hits.pop(exclude, None)  # type: ignore[arg-type]
+    if exclude is not None:
+        hits.pop(exclude, None)
     chosen, crowded_only = [], 0
     for article_id, _ in sorted(hits.items(), key=lambda item: (-item[1], item[0])):
         if article_id not in evidence:

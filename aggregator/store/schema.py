@@ -315,7 +315,6 @@ def _create(db: sqlite_utils.Database) -> None:
     # triggers keep the index in step with every insert, update and delete -- the update
     # one narrowed to the indexed columns (see `_index_only_indexed_updates`).
     db["articles"].enable_fts(["title_terms", "body_terms"], create_triggers=True)
-    with db.conn:
-        _index_only_indexed_updates(db)
+    _index_only_indexed_updates(db)
     # The version is written last: a creation cut short is recognisable as version 0.
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
