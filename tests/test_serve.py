@@ -193,6 +193,25 @@ def test_metrics_count_archive_and_feed_answers(served: Served) -> None:
     assert metrics[("aggregator_stories", ())] == 2  # two unrelated articles: two stories
 
 
+def test_polls_are_counted_per_source_and_timed_over_all_sources(served: Served) -> None:
+    for report in poll_many(served.config, served.config.sources):
+        served.app.metrics.record_poll(report)
+    metrics = served.metrics()
+    news_polls = [
+        value
+        for (name, labels), value in metrics.items()
+        if name == "aggregator_polls_total" and ("source", "news") in labels
+    ]
+    assert news_polls == [1]
+    assert metrics[("aggregator_poll_errors_total", (("source", "down"),))] == 1
+    # One histogram for every source: a per-source one is 13 series a source (see Metrics).
+    assert metrics[("aggregator_fetch_duration_seconds_count", ())] == 2
+    assert not any(
+        name.startswith("aggregator_fetch_duration") and ("source", "down") in labels
+        for name, labels in metrics
+    )
+
+
 def test_a_taken_port_is_a_clear_error(served: Served, make_config) -> None:
     port = int(served.server.url.rsplit(":", 1)[1].strip("/"))
     config = make_config([], server={"port": port})
