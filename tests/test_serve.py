@@ -204,6 +204,9 @@ def test_polls_are_counted_per_source_and_timed_over_all_sources(served: Served)
     ]
     assert news_polls == [1]
     assert metrics[("aggregator_poll_errors_total", (("source", "down"),))] == 1
+    # A series starts with its first count: nothing new on the re-poll, nothing dropped ever.
+    assert ("aggregator_new_articles_total", (("source", "news"),)) not in metrics
+    assert ("aggregator_dropped_articles_total", (("source", "news"),)) not in metrics
     # One histogram for every source: a per-source one is 13 series a source (see Metrics).
     assert metrics[("aggregator_fetch_duration_seconds_count", ())] == 2
     assert not any(
