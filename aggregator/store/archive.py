@@ -34,6 +34,10 @@ from aggregator.store.search import index_terms, match_expression
 from aggregator.urls import canonical_url, stable_id
 
 _BUSY_TIMEOUT_MS = 30_000
+# SQLite's page cache per connection (its default is 2 MB). The daemon keeps one connection
+# per poll thread and one for publishing, and the OS caches the file for all of them: a first
+# poll of 1,000 feeds took the same CPU with 512 KB and peaked 6.5 MB lower (bench/README.md).
+_PAGE_CACHE_KIB = 512
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
         ensure_schema(self.db)
         self.reposts = RepostIndex(self.db)
         self._file_unfiled_articles(rebuild=self.reposts.stale)
