@@ -233,8 +233,10 @@ class ShingledText:
 # The shingled texts kept, by size rather than by count: a real article's shingled form is
 # ~30 KB at the median (2,000 characters, its sorted forms included) and past 1 MB for the
 # longest, so the 2,048 texts once kept came to ~150 MB on cwced-dev's articles (the loopback
-# benchmark's 450-character bodies hid it). 16 MB keeps ~500 median articles.
-SHINGLED_CACHE_BYTES = 16 * 2**20
+# benchmark's 450-character bodies hid it). 8 MB keeps ~250 median articles: every text for
+# the whole of its own matching, and the originals of copies that follow within minutes. A
+# copy whose original has left pays ~0.4 ms to shingle it again (bench/match_cost.py).
+SHINGLED_CACHE_BYTES = 8 * 2**20
 
 
 def _shingled_bytes(text: ShingledText) -> int:
