@@ -24,6 +24,7 @@ and reloading run as ordinary code, never inside a signal handler.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import logging
@@ -144,6 +145,23 @@ def scheduler_state_of_other(database: Path) -> SchedulerState:
     return SchedulerState(True, f"running in pid {info.get('pid', '?')}")
 
 
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+_MALLOC_ARENAS = 2
+
+
+def _cap_malloc_arenas() -> None:
+    """Let glibc's malloc keep two arenas for the process, not up to eight per core.
+
+    Each poll thread would otherwise allocate from an arena of its own, and memory freed in
+    one arena is never reused by another thread's: at 1,000 sources the cap lowered the
+    daemon's peak RSS by 3-4 MB (bench/README.md). The threads take turns on the GIL anyway,
+    so two arenas cost no measurable CPU. Nothing happens where the C library has no mallopt.
+    """
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_ARENA_MAX, _MALLOC_ARENAS)
+
+
 class Daemon:
     """The scheduler, the shared fetcher, the feed server, and the state they share."""
 
@@ -179,8 +197,9 @@ class Daemon:
     def run(self) -> int:
         """Run until SIGTERM or SIGINT; the exit code (0: everything finished cleanly)."""
         handled = {*_STOP_SIGNALS, signal.SIGHUP}
-        # Before any thread starts, so that every thread inherits the mask.
+        # Before any thread starts, so that every thread inherits the mask and the arenas.
         signal.pthread_sigmask(signal.SIG_BLOCK, handled)
+        _cap_malloc_arenas()
         self.lock.acquire()
         try:
             self._start()
