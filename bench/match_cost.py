@@ -102,13 +102,15 @@ def measure(
             index.candidates(facts.text, exclude=facts.id)
             lookups[number] = min(lookups[number], time.process_time() - started)
     for _ in range(repeats):
-        clear_caches()
-        if candidates_cached:
-            for facts in stored.values():
-                fp.shingled(facts.text)
         found = 0
         for number, (facts, original_id) in enumerate(queries):
-            if not candidates_cached:
+            if candidates_cached:  # this query's candidates only: the cache is bounded
+                candidate_ids = index.candidates(facts.text, exclude=facts.id)
+                clear_caches()
+                for candidate_id in candidate_ids:
+                    if candidate_id in stored:
+                        fp.shingled(stored[candidate_id].text)
+            else:
                 clear_caches()
             started = time.process_time()
             candidate_ids = index.candidates(facts.text, exclude=facts.id)
