@@ -15,6 +15,7 @@ from aggregator.poll import poll_many
 from aggregator.publish import COMBINED_FEED, publish_all
 from aggregator.store import Store
 from aggregator.store.schema import SCHEMA_VERSION
+from aggregator.store.stories import refresh_story
 
 from atom_validator import validate_atom
 from fixtureweb import FixtureWeb
@@ -171,6 +172,19 @@ def test_the_original_is_canonical_even_when_it_arrives_last(store: Store) -> No
     assert row["member_count"] == 2
     # The credited outlet's own site wins over the earlier-published repost.
     assert store.db["articles"].get(row["canonical_article_id"])["url"] == ORIGINAL.url
+
+
+@pytest.mark.parametrize("published", ["2023-02-15T09:00:00+08:00", None])
+def test_a_story_of_one_is_made_as_refreshing_it_would_make_it(
+    store: Store, published: str | None
+) -> None:
+    article = copy("http://a.example.cn/a/1.htm", "甲", published=published)
+    store.save_articles("a", [article])
+    story = story_of(store, article.url)
+    made = store.db["stories"].get(story)
+    refresh_story(store.db, story, "2030-01-01T00:00:00+00:00")
+    assert store.db["stories"].get(story) == made
+    assert made["first_published"] == ("2023-02-15T01:00:00+00:00" if published else None)
 
 
 def test_an_excerpt_joins_and_a_digest_does_not(store: Store) -> None:

@@ -67,7 +67,9 @@ def file_new_article(
     candidates = _facts(db, index.candidates(new.text, exclude=article_id))
     decision = assign_story(new, candidates)
     if decision.story_id is None:
-        story_id = _new_story(db, article_id, now)
+        # Most articles: a story of one, made whole at once (what `refresh_story` would
+        # work out again for a single member).
+        story_id = _new_story(db, new, now)
         match, similarity = ORIGINAL, None
     else:
         story_id = decision.story_id
@@ -81,7 +83,8 @@ def file_new_article(
         "UPDATE articles SET story_id = ?, story_match = ?, story_similarity = ? WHERE id = ?",
         [story_id, match, similarity, article_id],
     )
-    refresh_story(db, story_id, now)
+    if decision.story_id is not None:
+        refresh_story(db, story_id, now)
     index.add(article_id, new.text)
     return story_id
 
@@ -193,14 +196,15 @@ def _is_removed(db: sqlite_utils.Database, article_id: int) -> bool:
     return bool(row and row[0])
 
 
-def _new_story(db: sqlite_utils.Database, article_id: int, now: str) -> int:
+def _new_story(db: sqlite_utils.Database, article: ArticleFacts, now: str) -> int:
+    """A story of `article` alone, with the values `refresh_story` gives a single member."""
     cursor = db.execute(
         """
         INSERT INTO stories (entry_id, canonical_article_id, first_published, sort_time,
                              member_count, updated)
-        SELECT entry_id, id, published, sort_time, 1, ? FROM articles WHERE id = ?
+        SELECT entry_id, id, ?, ?, 1, ? FROM articles WHERE id = ?
         """,
-        [now, article_id],
+        [article.published, _utc(article.published or article.first_seen), now, article.id],
     )
     return int(cursor.lastrowid or 0)
 
