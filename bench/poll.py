@@ -8,6 +8,7 @@
     python bench/poll.py --profile first|304|200 [--sources 300]
 
 ``--bodies news`` (the default) serves distinct article texts, a tenth of them reposts;
+``--bodies long`` the same at four times the length (the median of real portal articles);
 ``--bodies template`` one templated family, the worst case for repost matching (see
 `bench/loopback.py`). Reader does no repost matching, so only our figures move with it.
 
@@ -529,7 +530,7 @@ def main() -> int:
         "--bodies",
         choices=BODIES,
         default="news",
-        help="article texts: news (distinct, a tenth reposts) or template (one family)",
+        help="article texts: news (distinct, a tenth reposts), long (news x4) or template",
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     # The poller processes this script starts.
