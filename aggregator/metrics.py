@@ -104,21 +104,22 @@ class _Counts(Collector):
             self._values[key] = self._values.get(key, 0) + amount
 
     def describe(self) -> list[Metric]:
-        return [
-            CounterMetricFamily(name, meaning, labels=labels)
-            for name, (meaning, labels) in _COUNTERS.items()
-        ]
+        return list(_empty_counters().values())
 
     def collect(self) -> Iterator[Metric]:
         with self._lock:
             values = sorted(self._values.items())
-        families = {
-            name: CounterMetricFamily(name, meaning, labels=labels)
-            for name, (meaning, labels) in _COUNTERS.items()
-        }
+        families = _empty_counters()
         for (name, labels), value in values:
             families[name].add_metric(labels, value)
         yield from families.values()
+
+
+def _empty_counters() -> dict[str, CounterMetricFamily]:
+    return {
+        name: CounterMetricFamily(name, meaning, labels=labels)
+        for name, (meaning, labels) in _COUNTERS.items()
+    }
 
 
 class _ArchiveCollector(Collector):
