@@ -39,6 +39,20 @@ _BUSY_TIMEOUT_MS = 30_000
 # poll of 1,000 feeds took the same CPU with 512 KB and peaked 6.5 MB lower (bench/README.md).
 _PAGE_CACHE_KIB = 512
 
+# What reading an article needs: every `articles` column but the search terms, which are
+# the body again with every CJK character doubled (the largest columns of the row) and
+# are only ever read by FTS5.
+_ARTICLE_FIELDS = """
+    articles.id, articles.source, articles.url, articles.entry_id, articles.guid,
+    articles.title, articles.published, articles.updated, articles.authors,
+    articles.credits, articles.source_outlet, articles.publisher, articles.section,
+    articles.summary, articles.body_html, articles.body_text, articles.images,
+    articles.language, articles.version, articles.first_seen, articles.changed_at,
+    articles.removed_at, articles.content_origin, articles.checked_at,
+    articles.next_check, articles.missing_since
+"""
+_ARTICLE_BY_ID = f"SELECT {_ARTICLE_FIELDS} FROM articles WHERE id = ?"
+
 
 @dataclass(frozen=True)
 class SaveCounts:
@@ -587,8 +601,8 @@ class Store:
         # sorted query: a sort would read every due article of the source each poll.
         due = to_iso(now.astimezone(UTC))
         missing = self.db.execute(
-            """
-            SELECT * FROM articles
+            f"""
+            SELECT {_ARTICLE_FIELDS} FROM articles
             WHERE source = ? AND next_check <= ? AND missing_since IS NOT NULL
             ORDER BY next_check LIMIT ?
             """,
@@ -597,8 +611,8 @@ class Store:
         chosen = [_monitored(row) for row in _dict_rows(missing)]
         if len(chosen) < limit:
             others = self.db.execute(
-                """
-                SELECT * FROM articles
+                f"""
+                SELECT {_ARTICLE_FIELDS} FROM articles
                 WHERE source = ? AND next_check <= ? AND missing_since IS NULL
                 ORDER BY next_check LIMIT ?
                 """,
@@ -612,7 +626,7 @@ class Store:
         article_id = monitor.article_id_for_url(self.db, url)
         if article_id is None:
             return None
-        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        cursor = self.db.execute(_ARTICLE_BY_ID, [article_id])
         return _monitored(next(_dict_rows(cursor)))
 
     def apply_checks(self, checks: Sequence[Check]) -> CheckCounts:
@@ -681,7 +695,7 @@ class Store:
                 article_id = monitor.article_id_for_url(self.db, canonical_url(key))
         if article_id is None:
             return None
-        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        cursor = self.db.execute(_ARTICLE_BY_ID, [article_id])
         row = next(_dict_rows(cursor), None)
         if row is None:
             return None
@@ -698,7 +712,7 @@ class Store:
         articles: dict[int, MonitoredArticle] = {}
         for event in monitor.latest_events(self.db, limit):
             if event.article_id not in articles:
-                cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [event.article_id])
+                cursor = self.db.execute(_ARTICLE_BY_ID, [event.article_id])
                 articles[event.article_id] = _monitored(next(_dict_rows(cursor)))
             article = articles[event.article_id]
             current = previous = None
@@ -718,7 +732,7 @@ class Store:
         where, parameters = ("AND source = ?", [source]) if source else ("", [])
         cursor = self.db.execute(
             f"""
-            SELECT * FROM articles WHERE removed_at IS NULL {where}
+            SELECT {_ARTICLE_FIELDS} FROM articles WHERE removed_at IS NULL {where}
             ORDER BY sort_time DESC, id DESC LIMIT ?
             """,
             [*parameters, limit],
@@ -731,8 +745,8 @@ class Store:
         Copies taken down are left out, and so are stories whose every article was.
         """
         cursor = self.db.execute(
-            """
-            SELECT articles.*, stories.id AS story_key, stories.entry_id AS story_entry_id,
+            f"""
+            SELECT {_ARTICLE_FIELDS}, stories.id AS story_key, stories.entry_id AS story_entry_id,
                    stories.updated AS story_updated
             FROM stories JOIN articles ON articles.id = stories.canonical_article_id
             WHERE articles.removed_at IS NULL
@@ -789,7 +803,7 @@ class Store:
         )
         cursor = self.db.execute(
             f"""
-            SELECT * FROM articles WHERE removed_at IS NULL AND {where}
+            SELECT {_ARTICLE_FIELDS} FROM articles WHERE removed_at IS NULL AND {where}
             ORDER BY sort_time DESC, id DESC
             """,
             list(sources),
@@ -812,8 +826,8 @@ class Store:
         if expression is None:
             return []
         cursor = self.db.execute(
-            """
-            SELECT articles.* FROM articles_fts
+            f"""
+            SELECT {_ARTICLE_FIELDS} FROM articles_fts
             JOIN articles ON articles.id = articles_fts.rowid
             WHERE articles_fts MATCH ?
             ORDER BY bm25(articles_fts, 5.0, 1.0), articles.sort_time DESC
