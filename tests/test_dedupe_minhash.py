@@ -55,9 +55,7 @@ def test_signatures_of_real_texts_equal_the_libraries(path):
     ours = fp.fingerprint(fp.ShingledText.of(normalized))
     assert ours is not None
     assert np.array_equal(ours.body, library_signature(shingles, fp.BODY_PERM, fp.MINHASH_SEED))
-    assert np.array_equal(
-        ours.head, library_signature(head, fp.HEAD_PERM, fp.MINHASH_SEED + 1)
-    )
+    assert np.array_equal(ours.head, library_signature(head, fp.HEAD_PERM, fp.MINHASH_SEED + 1))
     assert ours.body.dtype == np.uint32
 
 

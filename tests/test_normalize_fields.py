@@ -467,8 +467,7 @@ def test_an_element_marked_as_the_source_names_the_outlet_without_a_label():
         "<a class='source ent-source' href='http://paper.example.cn/'>某某日报</a></div>"
     )
     photo = (
-        "<figure><img src='/a.jpg'>"
-        "<figcaption class='caption-source'>新华社</figcaption></figure>"
+        "<figure><img src='/a.jpg'><figcaption class='caption-source'>新华社</figcaption></figure>"
     )
     page = _portal_page("<title>全县农业技术推广工作会议召开</title>", header, photo + _PARAGRAPHS)
     assert normalize(page).source == "某某日报"
