@@ -25,6 +25,9 @@ Each generation adds ``--new`` items per source (default 3) on top, so after ``/
 every source has a few new articles and the rest unchanged: one poll cycle of a province.
 ``/_validators?on=0`` stops sending ETag / Last-Modified and answering 304, like the many
 portals that send neither (every re-poll is then a full 200 of an unchanged page).
+``/_latency?ms=N`` makes every answer wait N ms before it is sent, as a distant or busy
+portal does: the loopback otherwise answers at once, which hides how many polls must be in
+flight to keep up a province's rate.
 
 The stdlib threading server (HTTP/1.1, keep-alive) is enough: its cost is printed by the
 benchmarks from its own process CPU time, and it is never the bottleneck at these sizes.
@@ -41,6 +44,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections import Counter
 from email.utils import formatdate
@@ -75,6 +79,7 @@ class Web:
         self.bodies = bodies
         self.generation = 0
         self.validators = True
+        self.latency = 0.0  # seconds each answer waits
         self.lock = threading.Lock()
         self.statuses: Counter[int | str] = Counter()
 
@@ -226,11 +231,17 @@ class Handler(BaseHTTPRequestHandler):
             with web.lock:
                 web.validators = query["on"][0] == "1"
             return self._send(200, b"ok", "text/plain")
+        if segments[0] == "_latency":
+            with web.lock:
+                web.latency = int(query["ms"][0]) / 1000
+            return self._send(200, b"ok", "text/plain")
         if segments[0] == "_stats":  # answers so far by status, then start counting anew
             with web.lock:
                 counts, web.statuses = dict(web.statuses), Counter()
             return self._send(200, json.dumps(counts).encode(), "application/json")
         generation, validators = web.generation, web.validators
+        if web.latency:
+            time.sleep(web.latency)
         base = f"http://{self.headers.get('Host', 'localhost')}"
         try:
             if segments[0] == "feed" and len(segments) == 2:
@@ -306,12 +317,6 @@ class RunningWeb:
     def control(self, path: str) -> str:
         with urllib.request.urlopen(self.base_url + path, timeout=10) as response:
             return response.read().decode()
-
-    def set_generation(self, generation: int) -> None:
-        self.control(f"/_gen?g={generation}")
-
-    def set_validators(self, on: bool) -> None:
-        self.control(f"/_validators?on={int(on)}")
 
     def take_statuses(self) -> dict[str, int]:
         """Answers given since the last call, by HTTP status."""

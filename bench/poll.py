@@ -6,6 +6,7 @@
     python bench/poll.py --html [--sources 1000]
     python bench/poll.py --daemon 50,100,200
     python bench/poll.py --profile first|304|200 [--sources 300]
+    python bench/poll.py --latency 300 [--worker-counts 4,16,64] [--html]
 
 ``--bodies news`` (the default) serves distinct article texts, a tenth of them reposts;
 ``--bodies long`` the same at four times the length (the median of real portal articles);
@@ -39,6 +40,10 @@ article page fetched and extracted), feed sources if this tree could not poll ht
 ``--daemon SIZES``: the real daemon (`aggregator run`, APScheduler, a `publish_all` after
 every poll that stored something) from start until every source was polled once, beside
 `poll_many` followed by one `publish_all` on the same sources.
+
+``--latency MS``: every answer after the fill waits MS, as a real portal's does; a re-poll
+(304) and a cycle of new entries for each of ``--worker-counts``, to show how many polls
+must be in flight to keep up a province's 10 sources a second.
 
 ``--html``: html list pages (and their article pages) instead of feeds, ours only.
 """
@@ -114,8 +119,12 @@ def _control(base: str, path: str) -> None:
         response.read()
 
 
-def _prepare_phase(base: str, phase: str) -> None:
-    """Set the loopback web up for `phase` (first, 304, 200 or cycleN)."""
+def _prepare_phase(base: str, phase: str, latency_ms: int = 0) -> None:
+    """Set the loopback web up for `phase` (first, 304, 200 or cycleN).
+
+    Every phase but the first (the fill) is answered `latency_ms` late.
+    """
+    _control(base, f"/_latency?ms={0 if phase == 'first' else latency_ms}")
     if phase == "first":
         _control(base, "/_gen?g=0")
         _control(base, "/_validators?on=1")
@@ -137,7 +146,7 @@ def child_ours(args: argparse.Namespace) -> None:
     folder = Path(args.dir)
     config = load_config(write_config(folder, args.base, args.sources, args.workers, args.html))
     for phase in args.phases.split(","):
-        _prepare_phase(args.base, phase)
+        _prepare_phase(args.base, phase, args.latency)
         wall, cpu = time.perf_counter(), time.process_time()
         reports = poll_many(config, config.sources)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -237,6 +246,7 @@ def run_child(
     *,
     html: bool = False,
     publish: bool = False,
+    latency_ms: int = 0,
 ) -> dict[str, dict]:
     """Run one poller process through `phases`; its figures and the server's, by phase."""
     with tempfile.TemporaryDirectory(prefix=f"bench-poll-{system}-") as folder:
@@ -255,6 +265,8 @@ def run_child(
             str(workers),
             "--phases",
             ",".join(phases),
+            "--latency",
+            str(latency_ms),
         ]
         command += ["--html"] if html else []
         command += ["--publish"] if publish else []
@@ -478,6 +490,53 @@ def province(sources: int, cycles: int, workers: int) -> dict:
     return summary
 
 
+def latency_sweep(sources: int, latency_ms: int, worker_counts: list[int], html: bool) -> list:
+    """How many polls must be in flight to keep up a rate when every answer is late.
+
+    The loopback answers at once, so the other figures say nothing about waiting: a real
+    portal takes a few hundred ms, and a poll thread waits that long for each request. For
+    each worker count: a fill (no latency), then a re-poll answered 304 and a cycle of new
+    entries, every answer `latency_ms` late.
+    """
+    rows = []
+    with RunningWeb(bodies=web_bodies) as web:
+        for workers in worker_counts:
+            result = run_child(
+                "ours",
+                web,
+                sources,
+                ["first", "304", "cycle1"],
+                workers,
+                html=html,
+                latency_ms=latency_ms,
+            )
+            for phase in ("304", "cycle1"):
+                figures = result[phase]
+                rows.append(
+                    {
+                        "workers": workers,
+                        "phase": phase,
+                        "wall": figures["wall"],
+                        "sources_per_s": sources / figures["wall"],
+                        "requests_per_s": sum(figures["http"].values()) / figures["wall"],
+                        "cpu_ms_per_source": figures["cpu"] / sources * 1e3,
+                        "rss_mb": figures["rss_mb"],
+                    }
+                )
+    kind = "html list" if html else "feed"
+    print(f"{sources} {kind} sources, every answer {latency_ms} ms late (the fill: at once)")
+    print(" workers  phase    wall s  sources/s  requests/s  CPU ms/source  RSS MB  ceiling/s")
+    for row in rows:
+        print(
+            f"{row['workers']:>8}  {row['phase']:<6} {row['wall']:7.1f}"
+            f"  {row['sources_per_s']:9.1f}  {row['requests_per_s']:10.1f}"
+            f"  {row['cpu_ms_per_source']:13.2f}  {row['rss_mb']:6.0f}"
+            f"  {row['workers'] * 1000 / latency_ms:9.1f}"
+        )
+    print("ceiling: workers / latency, the requests a second that many waiting threads allow")
+    return rows
+
+
 def profile(sources: int, phase: str) -> None:
     """pyinstrument over a sequential poll (one thread, so the profile is complete)."""
     from pyinstrument import Profiler
@@ -525,6 +584,13 @@ def main() -> int:
     )
     parser.add_argument("--profile", choices=["first", "304", "200"], default=None)
     parser.add_argument(
+        "--latency",
+        type=int,
+        default=0,
+        help="ms each answer waits: re-poll and cycle per worker count of --worker-counts",
+    )
+    parser.add_argument("--worker-counts", default="4,16,64", help="with --latency")
+    parser.add_argument(
         "--bodies",
         choices=BODIES,
         default="news",
@@ -560,6 +626,9 @@ def main() -> int:
         sizes = [int(size) for size in args.scaling.split(",")]
         phases = args.phases.split(",") if args.phases else ["first", "304", "200"]
         figures = {"scaling": scaling(sizes, args.runs, args.workers, phases)}
+    elif args.latency:
+        counts = [int(count) for count in args.worker_counts.split(",")]
+        figures = {"latency": latency_sweep(args.sources or 1000, args.latency, counts, args.html)}
     elif args.html:
         figures = html_variant(args.sources or 1000, args.runs, args.workers)
     else:
