@@ -58,6 +58,9 @@ from aggregator.store import Store
 log = logging.getLogger(__name__)
 
 _STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
+# How often, at most, to warn that polls start later than their sources' intervals: while
+# the workers are too few it is true of most polls, and once is enough to act on.
+_LATE_WARNING_EVERY = 600.0
 _LOCK_PATIENCE = 0.5  # seconds: a `status` probe holds the lock for a moment, never longer
 
 
@@ -186,6 +189,8 @@ class Daemon:
         self._idle = threading.Condition()
         self._publish_lock = threading.Lock()  # one publish at a time
         self._publisher = Debounced(self._publish, config.schedule.publish_delay)
+        self._late_lock = threading.Lock()
+        self._late_warned_at: float | None = None  # time.monotonic() of the last warning
 
     def state(self) -> SchedulerState:
         if self._stopping:
@@ -271,18 +276,19 @@ class Daemon:
         self.scheduler.add_job(
             self._poll,
             DateTrigger(run_date=when),
-            args=[name],
+            args=[name, when],
             id=name,
             name=f"poll {name}",
             replace_existing=True,
         )
 
-    def _poll(self, name: str) -> None:
+    def _poll(self, name: str, due: datetime) -> None:
         source = self._sources.get(name)
         if source is None or self._stopping:  # removed by a reload, or shutting down
             return
         with self._counted(), about_source(name):
             bounds = self._bounds(source)
+            self._note_start_delay(name, (utc_now() - due).total_seconds(), bounds.interval)
             when = utc_now() + timedelta(seconds=bounds.interval)
             changed = False
             try:
@@ -314,6 +320,32 @@ class Daemon:
                     self._schedule(name, when)
         if changed:
             self._publisher.request(name)
+
+    def _note_start_delay(self, name: str, late: float, interval: float) -> None:
+        """Measure how late a poll starts; warn when polling has fallen behind.
+
+        A poll waits past its due time only while every worker is busy. Waiting longer than
+        the source's interval means it is polled less often than configured: the workers are
+        too few for the sources and how long their servers take to answer.
+        """
+        self.metrics.record_start_delay(late)
+        if late <= interval:
+            return
+        now = time.monotonic()
+        with self._late_lock:
+            if self._late_warned_at is not None and now - self._late_warned_at < (
+                _LATE_WARNING_EVERY
+            ):
+                return
+            self._late_warned_at = now
+        log.warning(
+            "polls are falling behind: source %s started %.0fs after it was due, more than "
+            "its %.0fs interval: all the poll workers were busy (fetch.workers = %d; raise it)",
+            name,
+            late,
+            interval,
+            self.config.fetch.workers,
+        )
 
     def _bounds(self, source: SourceConfig) -> Bounds:
         schedule = self.config.schedule

@@ -4,7 +4,8 @@ Two kinds, both in one registry per process (never the library's global one, so 
 a second server in one process starts from zero):
 
 - counters and a histogram the daemon bumps after each poll (polls by outcome, errors,
-  new / updated / filtered-out articles, fetch latency) and the server bumps per feed
+  new / updated / filtered-out articles, fetch latency, how late polls start) and the
+  server bumps per feed
   request (by feed and status, so 304s for feed readers are visible);
 - gauges read from the archive at scrape time (articles, versions, stories, each
   source's consecutive failures and last success), so they
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # Fetches take from a few milliseconds (a 304 from a nearby server) to the 30 s timeout.
 _FETCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0)
+# A poll starts at once while a worker is free; when every worker is busy it waits, and a
+# wait as long as the sources' interval (minutes to hours) means polling has fallen behind.
+_START_DELAY_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 14400.0)
 
 
 # The counters: name -> (help, label names). Exposed with prometheus' "_total" suffix.
@@ -66,6 +70,12 @@ class Metrics:
             buckets=_FETCH_BUCKETS,
             registry=self.registry,
         )
+        self.start_delay_seconds = Histogram(
+            "aggregator_poll_start_delay_seconds",
+            "Time a poll waited past its due time for a free worker, over all sources.",
+            buckets=_START_DELAY_BUCKETS,
+            registry=self.registry,
+        )
         self.registry.register(_ArchiveCollector(database, scheduler_running))
 
     def record_poll(self, report: SourceReport) -> None:
@@ -78,6 +88,9 @@ class Metrics:
         self._counts.add("aggregator_dropped_articles", (source,), report.dropped)
         if report.fetch_seconds is not None:
             self.fetch_seconds.observe(report.fetch_seconds)
+
+    def record_start_delay(self, seconds: float) -> None:
+        self.start_delay_seconds.observe(max(0.0, seconds))
 
     def record_feed_request(self, feed: str, status: int) -> None:
         self._counts.add("aggregator_feed_requests", (feed, str(status)))

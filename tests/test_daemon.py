@@ -15,6 +15,7 @@ from pathlib import Path
 
 import feedparser
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -307,3 +308,36 @@ def test_the_daemon_asks_one_host_at_most_per_host_at_once(tmp_path: Path) -> No
     finally:
         server.shutdown()
     assert server.most_in_flight == 2  # four workers, but two requests at once to one host
+
+
+def test_polls_that_start_late_are_measured_and_warned_about(tmp_path: Path) -> None:
+    """One worker for five columns that take 0.4 s each: the last ones start more than their
+    1 s interval after they were due, which is polling falling behind."""
+    server = _SlowFeeds()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        config = write_config(
+            tmp_path,
+            [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(5)],
+            schedule=QUICK,
+            fetch={"delay": 0, "per_host": 1, "workers": 1, "retries": 0},
+            server=SERVER,
+        )
+        daemon = DaemonProcess(config)
+        url = daemon.url()
+        wait_for(lambda: server.answered >= 5, what="every column polled")
+        samples = {
+            sample.name: sample.value
+            for family in text_string_to_metric_families(httpx.get(url + "metrics").text)
+            for sample in family.samples
+        }
+        assert daemon.stop() == 0, daemon.stderr()
+    finally:
+        server.shutdown()
+    assert samples["aggregator_poll_start_delay_seconds_count"] >= 5
+    # Waits of about 0.4, 0.8, 1.2 and 1.6 s behind the first: well over a second in all.
+    assert samples["aggregator_poll_start_delay_seconds_sum"] > 2.0
+    warnings = [line for line in daemon.stderr().splitlines() if "falling behind" in line]
+    assert len(warnings) == 1, daemon.stderr()  # once, however many polls are late
+    assert "all the poll workers were busy (fetch.workers = 1; raise it)" in warnings[0]
