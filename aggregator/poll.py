@@ -446,6 +446,19 @@ def poll_many(
     return reports
 
 
+# The poll threads' SQLite page caches share one budget. A poll mostly waits for its server,
+# so real latencies want dozens of threads (`bench/poll.py --latency`), and a connection's
+# cache grows to its limit: at 512 KB each, 64 threads held 47 MB of it. The pages they
+# need most are the same few index pages, and the OS caches the file besides.
+_POLL_PAGE_CACHE_BUDGET_KIB = 2048
+_POLL_PAGE_CACHE_MIN_KIB = 64
+
+
+def poll_page_cache_kib(workers: int) -> int:
+    """Each poll thread's share of the page-cache budget (4 workers: 512 KB each)."""
+    return max(_POLL_PAGE_CACHE_MIN_KIB, _POLL_PAGE_CACHE_BUDGET_KIB // max(1, workers))
+
+
 @contextmanager
 def stores_per_thread(config: Config) -> Iterator[Callable[[], Store]]:
     """A factory giving each thread its own `Store`, kept for the thread's life and closed
@@ -454,11 +467,12 @@ def stores_per_thread(config: Config) -> Iterator[Callable[[], Store]]:
     local = threading.local()
     opened: list[Store] = []
     lock = threading.Lock()
+    page_cache_kib = poll_page_cache_kib(config.fetch.workers)
 
     def store_for_thread() -> Store:
         store = getattr(local, "store", None)
         if store is None:
-            store = local.store = Store(config.storage.database)
+            store = local.store = Store(config.storage.database, page_cache_kib)
             with lock:
                 opened.append(store)
         return store

@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from aggregator.fetch import Fetcher
-from aggregator.poll import ERROR, NOT_MODIFIED, OK, poll_many, poll_source
+from aggregator.poll import ERROR, NOT_MODIFIED, OK, poll_many, poll_source, stores_per_thread
 from aggregator.store import Store
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -180,3 +181,12 @@ def test_a_304_poll_is_one_lookup_and_one_commit(httpserver: HTTPServer, make_co
         "UPDATE sources SET",
         "COMMIT",
     ]
+
+
+@pytest.mark.parametrize(("workers", "page_cache_kib"), [(1, 2048), (4, 512), (16, 128), (64, 64)])
+def test_poll_threads_share_one_page_cache_budget(make_config, workers, page_cache_kib) -> None:
+    """Dozens of poll threads (for slow servers) must not each hold a full SQLite page cache."""
+    config = make_config([], fetch={"workers": workers})
+    with stores_per_thread(config) as store_for_thread:
+        cache_size = store_for_thread().db.execute("PRAGMA cache_size").fetchone()[0]
+    assert cache_size == -page_cache_kib  # negative: KiB, not pages

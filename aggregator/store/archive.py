@@ -34,9 +34,10 @@ from aggregator.store.search import index_terms, match_expression
 from aggregator.urls import canonical_url, stable_id
 
 _BUSY_TIMEOUT_MS = 30_000
-# SQLite's page cache per connection (its default is 2 MB). The daemon keeps one connection
-# per poll thread and one for publishing, and the OS caches the file for all of them: a first
-# poll of 1,000 feeds took the same CPU with 512 KB and peaked 6.5 MB lower (bench/README.md).
+# SQLite's page cache per connection (its default is 2 MB), unless the opener says otherwise
+# (the poll threads share a budget: poll.stores_per_thread). The OS caches the file for all
+# connections: a first poll of 1,000 feeds took the same CPU with 512 KB and peaked 6.5 MB
+# lower (bench/README.md).
 _PAGE_CACHE_KIB = 512
 
 # What reading an article needs: every `articles` column but the search terms, which are
@@ -163,7 +164,7 @@ class FeedStory:
 class Store:
     """The SQLite archive at `path` (created, or migrated, on open)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, page_cache_kib: int = _PAGE_CACHE_KIB):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One thread at a time uses a Store, but it may be closed by the thread that made it
@@ -174,7 +175,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute(f"PRAGMA cache_size = -{_PAGE_CACHE_KIB}")
+        self.db.execute(f"PRAGMA cache_size = -{int(page_cache_kib)}")
         ensure_schema(self.db)
         self.reposts = RepostIndex(self.db)
         self._file_unfiled_articles(rebuild=self.reposts.stale)
