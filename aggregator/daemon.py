@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -288,7 +288,9 @@ class Daemon:
             return
         with self._counted(), about_source(name):
             bounds = self._bounds(source)
-            self._note_start_delay(name, (utc_now() - due).total_seconds(), bounds.interval)
+            # Not utc_now(): its whole seconds would make a 1.9 s wait look like 1 s.
+            late = (datetime.now(UTC) - due).total_seconds()
+            self._note_start_delay(name, late, bounds.interval)
             when = utc_now() + timedelta(seconds=bounds.interval)
             changed = False
             try:

@@ -9,12 +9,14 @@ import signal
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -267,6 +269,19 @@ class _SlowFeeds(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.in_flight = self.most_in_flight = self.answered = 0
 
+    def columns(self, count: int) -> list[dict[str, str]]:
+        """`count` sources, all on this one host."""
+        base = f"http://127.0.0.1:{self.server_address[1]}"
+        return [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(count)]
+
+
+@pytest.fixture
+def slow_feeds() -> Iterator[_SlowFeeds]:
+    server = _SlowFeeds()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
 
 class _SlowFeedHandler(BaseHTTPRequestHandler):
     server: _SlowFeeds
@@ -291,50 +306,42 @@ class _SlowFeedHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def test_the_daemon_asks_one_host_at_most_per_host_at_once(tmp_path: Path) -> None:
-    server = _SlowFeeds()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        config = write_config(
-            tmp_path,
-            [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(4)],
-            schedule={**QUICK, "interval": "1h"},
-            fetch={"delay": 0, "per_host": 2, "workers": 4, "retries": 0},
-        )
-        daemon = DaemonProcess(config)
-        wait_for(lambda: server.answered >= 4, what="every column polled")
-        assert daemon.stop() == 0, daemon.stderr()
-    finally:
-        server.shutdown()
-    assert server.most_in_flight == 2  # four workers, but two requests at once to one host
+def test_the_daemon_asks_one_host_at_most_per_host_at_once(
+    tmp_path: Path, slow_feeds: _SlowFeeds
+) -> None:
+    config = write_config(
+        tmp_path,
+        slow_feeds.columns(4),
+        schedule={**QUICK, "interval": "1h"},
+        fetch={"delay": 0, "per_host": 2, "workers": 4, "retries": 0},
+    )
+    daemon = DaemonProcess(config)
+    wait_for(lambda: slow_feeds.answered >= 4, what="every column polled")
+    assert daemon.stop() == 0, daemon.stderr()
+    assert slow_feeds.most_in_flight == 2  # four workers, but two requests at once to one host
 
 
-def test_polls_that_start_late_are_measured_and_warned_about(tmp_path: Path) -> None:
+def test_polls_that_start_late_are_measured_and_warned_about(
+    tmp_path: Path, slow_feeds: _SlowFeeds
+) -> None:
     """One worker for five columns that take 0.4 s each: the last ones start more than their
     1 s interval after they were due, which is polling falling behind."""
-    server = _SlowFeeds()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        config = write_config(
-            tmp_path,
-            [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(5)],
-            schedule=QUICK,
-            fetch={"delay": 0, "per_host": 1, "workers": 1, "retries": 0},
-            server=SERVER,
-        )
-        daemon = DaemonProcess(config)
-        url = daemon.url()
-        wait_for(lambda: server.answered >= 5, what="every column polled")
-        samples = {
-            sample.name: sample.value
-            for family in text_string_to_metric_families(httpx.get(url + "metrics").text)
-            for sample in family.samples
-        }
-        assert daemon.stop() == 0, daemon.stderr()
-    finally:
-        server.shutdown()
+    config = write_config(
+        tmp_path,
+        slow_feeds.columns(5),
+        schedule=QUICK,
+        fetch={"delay": 0, "per_host": 1, "workers": 1, "retries": 0},
+        server=SERVER,
+    )
+    daemon = DaemonProcess(config)
+    url = daemon.url()
+    wait_for(lambda: slow_feeds.answered >= 5, what="every column polled")
+    samples = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(httpx.get(url + "metrics").text)
+        for sample in family.samples
+    }
+    assert daemon.stop() == 0, daemon.stderr()
     assert samples["aggregator_poll_start_delay_seconds_count"] >= 5
     # Waits of about 0.4, 0.8, 1.2 and 1.6 s behind the first: well over a second in all.
     assert samples["aggregator_poll_start_delay_seconds_sum"] > 2.0
