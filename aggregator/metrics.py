@@ -3,10 +3,10 @@
 Two kinds, both in one registry per process (never the library's global one, so a test or
 a second server in one process starts from zero):
 
-- counters and a histogram the daemon bumps after each poll (polls by outcome, errors,
+- counters and histograms the daemon bumps around each poll (polls by outcome, errors,
   new / updated / filtered-out articles, fetch latency, how late polls start) and the
-  server bumps per feed
-  request (by feed and status, so 304s for feed readers are visible);
+  server bumps per feed request (by feed and status, so 304s for feed readers are
+  visible);
 - gauges read from the archive at scrape time (articles, versions, stories, each
   source's consecutive failures and last success), so they
   are right even in `aggregator serve`, which polls nothing itself.

@@ -454,7 +454,7 @@ _POLL_PAGE_CACHE_BUDGET_KIB = 2048
 _POLL_PAGE_CACHE_MIN_KIB = 64
 
 
-def poll_page_cache_kib(workers: int) -> int:
+def _poll_page_cache_kib(workers: int) -> int:
     """Each poll thread's share of the page-cache budget (4 workers: 512 KB each)."""
     return max(_POLL_PAGE_CACHE_MIN_KIB, _POLL_PAGE_CACHE_BUDGET_KIB // max(1, workers))
 
@@ -467,7 +467,7 @@ def stores_per_thread(config: Config) -> Iterator[Callable[[], Store]]:
     local = threading.local()
     opened: list[Store] = []
     lock = threading.Lock()
-    page_cache_kib = poll_page_cache_kib(config.fetch.workers)
+    page_cache_kib = _poll_page_cache_kib(config.fetch.workers)
 
     def store_for_thread() -> Store:
         store = getattr(local, "store", None)

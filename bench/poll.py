@@ -518,7 +518,12 @@ def latency_sweep(sources: int, latency_ms: int, worker_counts: list[int], html:
                         "phase": phase,
                         "wall": figures["wall"],
                         "sources_per_s": sources / figures["wall"],
-                        "requests_per_s": sum(figures["http"].values()) / figures["wall"],
+                        "requests_per_s": sum(
+                            count
+                            for status, count in figures["http"].items()
+                            if status != "connections"  # counted beside the answers
+                        )
+                        / figures["wall"],
                         "cpu_ms_per_source": figures["cpu"] / sources * 1e3,
                         "rss_mb": figures["rss_mb"],
                     }
