@@ -133,6 +133,19 @@ def province_rows(output: str, folder: Path) -> list[Row]:
     return rows
 
 
+def latency_rows(_output: str, folder: Path) -> list[Row]:
+    return [
+        (
+            "latency",
+            f"300 ms a request, {row['workers']} workers, {row['phase']}:"
+            " sources/s (ceiling), CPU ms/src, RSS MB",
+            f"{row['sources_per_s']:.1f} ({row['workers'] / 0.3:.1f}),"
+            f" {row['cpu_ms_per_source']:.2f}, {row['rss_mb']:.0f}",
+        )
+        for row in _json_file(folder, "latency").get("latency", [])
+    ]
+
+
 def html_rows(output: str, folder: Path) -> list[Row]:
     skipped = _search(r"SKIPPED: (.*)$", output)
     if skipped:
@@ -248,6 +261,21 @@ STEPS = (
             str(out / "province.json"),
         ],
         province_rows,
+    ),
+    Step(
+        "latency",
+        "poll.py",
+        lambda corpus, out: [
+            "--latency",
+            "300",
+            "--sources",
+            "100",
+            "--worker-counts",
+            "4,16",
+            "--json",
+            str(out / "latency.json"),
+        ],
+        latency_rows,
     ),
     Step(
         "html",
