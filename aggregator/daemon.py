@@ -33,7 +33,7 @@ import random
 import signal
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -49,7 +49,7 @@ from aggregator.dates import to_iso, utc_now
 from aggregator.fetch import Fetcher
 from aggregator.logs import about_source
 from aggregator.metrics import Metrics
-from aggregator.poll import ERROR, poll_guarded, stores_per_thread
+from aggregator.poll import ERROR, poll_guarded, stores_per_thread, taking_turns
 from aggregator.publish import publish_all
 from aggregator.schedule import Bounds, Outcome, next_poll
 from aggregator.serve import FeedApp, FeedServer, SchedulerState
@@ -236,14 +236,13 @@ class Daemon:
         self.scheduler.start()
         self._publisher.start()
         self._publish()
-        now = utc_now()
-        for name, state in states.items():
+        for source, first in _in_turns(self._sources.values(), utc_now()):
             # A failing source keeps its backoff (or Retry-After) across a restart; the
             # others are polled at once, as a restart is often meant to make them.
-            first = now
+            state = states[source.name]
             if state.consecutive_failures and state.next_poll:
-                first = max(now, datetime.fromisoformat(state.next_poll))
-            self._schedule(name, first)
+                first = max(first, datetime.fromisoformat(state.next_poll))
+            self._schedule(source.name, first)
         log.info("daemon started: %d sources, feeds at %s", len(self._sources), self.server.url)
 
     def _stop(self) -> int:
@@ -412,9 +411,9 @@ class Daemon:
             # A source polling right now has no job; it sees it is gone and stops there.
             with suppress(JobLookupError):
                 self.scheduler.remove_job(name)
-        now = utc_now()
-        for name in sorted(added | changed):
-            self._schedule(name, now)
+        rescheduled = [after[name] for name in sorted(added | changed)]
+        for source, first in _in_turns(rescheduled, utc_now()):
+            self._schedule(source.name, first)
         self._publish()
         log.info(
             "reloaded %s: %d sources added, %d removed, %d changed",
@@ -423,6 +422,18 @@ class Daemon:
             len(removed),
             len(changed),
         )
+
+
+def _in_turns(
+    sources: Iterable[SourceConfig], now: datetime
+) -> Iterator[tuple[SourceConfig, datetime]]:
+    """Each source with a start time from `now`, a millisecond apart in turns across sites.
+
+    The scheduler starts jobs due at one time in the order of their names, which keeps a
+    portal's columns together: every worker would wait at that portal's politeness gate.
+    """
+    for turn, source in enumerate(taking_turns(list(sources))):
+        yield source, now + timedelta(milliseconds=turn)
 
 
 class Debounced:

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import zip_longest
 
 from aggregator.config import Config, MonitorConfig, SourceConfig
 from aggregator.dates import to_iso, utc_now
@@ -42,6 +43,7 @@ from aggregator.monitor.recheck import RecheckReport, check_of, recheck_source
 from aggregator.monitor.watch import WatchError, watched_part
 from aggregator.pages import Page, PageHint, fetch_pages, merge_feed_and_page
 from aggregator.store import CheckCounts, Store
+from aggregator.urls import site_of
 
 log = logging.getLogger(__name__)
 
@@ -437,13 +439,28 @@ def poll_many(
             return poll_guarded(source, store_for_thread(), fetcher, config.monitor)
 
         with ThreadPoolExecutor(max_workers=max(1, config.fetch.workers)) as pool:
-            futures = [pool.submit(poll_in_thread, source) for source in sources]
+            futures = [pool.submit(poll_in_thread, source) for source in taking_turns(sources)]
             for future in as_completed(futures):
                 report = future.result()
                 reports.append(report)
                 if on_report:
                     on_report(report)
     return reports
+
+
+def taking_turns(sources: Sequence[SourceConfig]) -> list[SourceConfig]:
+    """`sources` in turns across sites: the first source of each site, then the second...
+
+    A poll waits at its site's politeness gate (`fetch.per_host` requests at once,
+    `fetch.delay` apart). Queued as configs list them, a portal's columns one after another,
+    every worker would wait at one site's gate while the other sites' sources waited behind
+    them in the queue.
+    """
+    by_site: dict[str, list[SourceConfig]] = {}
+    for source in sources:
+        by_site.setdefault(site_of(source.url), []).append(source)
+    turns = zip_longest(*by_site.values())
+    return [source for turn in turns for source in turn if source is not None]
 
 
 # The poll threads' SQLite page caches share one budget. A poll mostly waits for its server,

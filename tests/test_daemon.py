@@ -268,11 +268,12 @@ class _SlowFeeds(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _SlowFeedHandler)
         self.lock = threading.Lock()
         self.in_flight = self.most_in_flight = self.answered = 0
+        self.hosts: list[str] = []  # the Host each request named, in the order they came
 
-    def columns(self, count: int) -> list[dict[str, str]]:
-        """`count` sources, all on this one host."""
-        base = f"http://127.0.0.1:{self.server_address[1]}"
-        return [{"name": f"column{n}", "url": f"{base}/column{n}"} for n in range(count)]
+    def columns(self, count: int, host: str = "127.0.0.1") -> list[dict[str, str]]:
+        """`count` sources of one site (`host` names this server: 127.0.0.1 or localhost)."""
+        base = f"http://{host}:{self.server_address[1]}"
+        return [{"name": f"{host}-{n}", "url": f"{base}/column{n}"} for n in range(count)]
 
 
 @pytest.fixture
@@ -291,6 +292,7 @@ class _SlowFeedHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         with self.server.lock:
+            self.server.hosts.append(self.headers["Host"].split(":")[0])
             self.server.in_flight += 1
             self.server.most_in_flight = max(self.server.most_in_flight, self.server.in_flight)
         time.sleep(0.4)
@@ -348,3 +350,18 @@ def test_polls_that_start_late_are_measured_and_warned_about(
     warnings = [line for line in daemon.stderr().splitlines() if "falling behind" in line]
     assert len(warnings) == 1, daemon.stderr()  # once, however many polls are late
     assert "all the poll workers were busy (fetch.workers = 1; raise it)" in warnings[0]
+
+
+def test_the_first_polls_take_turns_across_sites(tmp_path: Path, slow_feeds: _SlowFeeds) -> None:
+    """Two sites of three columns, one request at a time per site, two workers. All are due
+    at start; by name ("127.0.0.1-…" first) both workers would wait at one site's gate."""
+    config = write_config(
+        tmp_path,
+        slow_feeds.columns(3, "127.0.0.1") + slow_feeds.columns(3, "localhost"),
+        schedule={**QUICK, "interval": "1h"},
+        fetch={"delay": 0, "per_host": 1, "workers": 2, "retries": 0},
+    )
+    daemon = DaemonProcess(config)
+    wait_for(lambda: slow_feeds.answered >= 6, what="every column polled")
+    assert daemon.stop() == 0, daemon.stderr()
+    assert sorted(slow_feeds.hosts[:2]) == ["127.0.0.1", "localhost"]

@@ -10,8 +10,17 @@ import sqlite_utils
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from aggregator.config import SourceConfig
 from aggregator.fetch import Fetcher
-from aggregator.poll import ERROR, NOT_MODIFIED, OK, poll_many, poll_source, stores_per_thread
+from aggregator.poll import (
+    ERROR,
+    NOT_MODIFIED,
+    OK,
+    poll_many,
+    poll_source,
+    stores_per_thread,
+    taking_turns,
+)
 from aggregator.store import Store
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -190,3 +199,41 @@ def test_poll_threads_share_one_page_cache_budget(make_config, workers, page_cac
     with stores_per_thread(config) as store_for_thread:
         cache_size = store_for_thread().db.execute("PRAGMA cache_size").fetchone()[0]
     assert cache_size == -page_cache_kib  # negative: KiB, not pages
+
+
+def test_sources_take_turns_across_sites() -> None:
+    sources = [
+        SourceConfig(name=name, url=f"http://{site}.example.cn/{name}")
+        for site, name in [("a", "a1"), ("a", "a2"), ("a", "a3"), ("b", "b1"), ("c", "c1")]
+    ] + [SourceConfig(name="b2", url="http://www.b.example.cn/b2")]  # "www." is the same site
+    assert [source.name for source in taking_turns(sources)] == ["a1", "b1", "c1", "a2", "b2", "a3"]
+
+
+def test_one_sites_columns_do_not_hold_every_worker(
+    threaded_server: HTTPServer, make_config
+) -> None:
+    """Two sites of three columns each, listed site by site, one request at a time per site,
+    two workers: the first two polls go to both sites, not both to the first one's gate."""
+
+    def slow_feed(_request: Request) -> Response:
+        time.sleep(0.2)
+        return Response((FEEDS / "rss2.xml").read_bytes(), content_type="application/rss+xml")
+
+    threaded_server.expect_request("/column").respond_with_handler(slow_feed)
+    port = threaded_server.port
+    sites = {
+        "first": f"http://127.0.0.1:{port}/column",
+        "second": f"http://localhost:{port}/column",
+    }
+    config = make_config(
+        [
+            {"name": f"{site}-{n}", "url": f"{url}?n={n}"}
+            for site, url in sites.items()
+            for n in range(3)
+        ],
+        fetch={"workers": 2, "per_host": 1, "delay": 0},
+    )
+    poll_many(config, config.sources)
+    hosts = [request.headers["Host"].split(":")[0] for request, _ in threaded_server.log]
+    assert len(hosts) == 6
+    assert sorted(hosts[:2]) == ["127.0.0.1", "localhost"]
