@@ -29,6 +29,9 @@ portals that send neither (every re-poll is then a full 200 of an unchanged page
 portal does: the loopback otherwise answers at once, which hides how many polls must be in
 flight to keep up a province's rate.
 
+``--sites N`` serves the same web on N ports, each a site of its own to a poller (politeness
+is per host and port), for the sources to be spread over like a province's portals.
+
 The stdlib threading server (HTTP/1.1, keep-alive) is enough: its cost is printed by the
 benchmarks from its own process CPU time, and it is never the bottleneck at these sizes.
 """
@@ -292,9 +295,11 @@ class Handler(BaseHTTPRequestHandler):
 class RunningWeb:
     """The loopback web in a child process, for as long as the `with` block lasts."""
 
-    def __init__(self, entries: int = 20, new: int = 3, bodies: str = "news"):
+    def __init__(self, entries: int = 20, new: int = 3, bodies: str = "news", sites: int = 1):
         self.arguments = ["--entries", str(entries), "--new", str(new), "--bodies", bodies]
+        self.arguments += ["--sites", str(sites)]
         self.process: subprocess.Popen[str] | None = None
+        self.base_urls: list[str] = []  # one per site; the first also takes the control paths
         self.base_url = ""
 
     def __enter__(self) -> RunningWeb:
@@ -306,7 +311,8 @@ class RunningWeb:
         if not line.startswith("PORT "):
             self.process.kill()
             raise RuntimeError(f"loopback web did not start: {line!r}")
-        self.base_url = f"http://127.0.0.1:{int(line.split()[1])}"
+        self.base_urls = [f"http://127.0.0.1:{int(port)}" for port in line.split()[1:]]
+        self.base_url = self.base_urls[0]
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -342,12 +348,16 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=20, help="items per source")
     parser.add_argument("--new", type=int, default=3, help="new items per source per generation")
     parser.add_argument("--bodies", choices=BODIES, default="news", help="see the docstring")
+    parser.add_argument("--sites", type=int, default=1, help="ports: sites, to a poller")
     args = parser.parse_args()
     Handler.web = Web(args.entries, args.new, args.bodies)
-    server = Server(("127.0.0.1", args.port), Handler)
-    print(f"PORT {server.server_address[1]}", flush=True)
+    servers = [Server(("127.0.0.1", args.port), Handler)]
+    servers += [Server(("127.0.0.1", 0), Handler) for _ in range(args.sites - 1)]
+    for extra in servers[1:]:
+        threading.Thread(target=extra.serve_forever, daemon=True).start()
+    print("PORT " + " ".join(str(server.server_address[1]) for server in servers), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+        servers[0].serve_forever()
     sys.exit(0)
 
 

@@ -6,7 +6,7 @@
     python bench/poll.py --html [--sources 1000]
     python bench/poll.py --daemon 50,100,200
     python bench/poll.py --profile first|304|200 [--sources 300]
-    python bench/poll.py --latency 300 [--worker-counts 4,16,64] [--html]
+    python bench/poll.py --latency 300 [--worker-counts 4,16,64] [--html] [--sites 50]
 
 ``--bodies news`` (the default) serves distinct article texts, a tenth of them reposts;
 ``--bodies long`` the same at four times the length (the median of real portal articles);
@@ -43,7 +43,9 @@ every poll that stored something) from start until every source was polled once,
 
 ``--latency MS``: every answer after the fill waits MS, as a real portal's does; a re-poll
 (304) and a cycle of new entries for each of ``--worker-counts``, to show how many polls
-must be in flight to keep up a province's 10 sources a second.
+must be in flight to keep up a province's 10 sources a second. ``--sites N`` spreads the
+sources over N sites of the loopback, listed site by site, each polite (2 requests at once,
+0.5 s apart), as a province's portals are.
 
 ``--html``: html list pages (and their article pages) instead of feeds, ours only.
 """
@@ -85,7 +87,16 @@ def _source_url(base: str, number: int, html: bool) -> str:
 
 
 def write_config(folder: Path, base: str, sources: int, workers: int, html: bool) -> Path:
+    """A config of `sources` on the loopback web.
+
+    `base` is one URL, or several separated by commas: the loopback's sites. On one site
+    the politeness gate is opened to the workers (every source is on it; reader has no such
+    gate); over several, the sources are listed site by site, as a province's config lists
+    each portal's columns, with the default politeness (2 at once, 0.5 s apart per site).
+    """
     kind = "html" if html else "feed"
+    sites = base.split(",")
+    politeness = ["per_host = 2", 'delay = "0.5s"'] if len(sites) > 1 else []
     lines = [
         "[schedule]",  # for the daemon: one poll of each source, all due at once
         'interval = "1h"',
@@ -96,16 +107,16 @@ def write_config(folder: Path, base: str, sources: int, workers: int, html: bool
         'directory = "feeds"',
         "[fetch]",
         f"workers = {workers}",
-        f"per_host = {workers}",
-        "delay = 0",
+        *(politeness or [f"per_host = {workers}", "delay = 0"]),
         'timeout = "30s"',
         "",
     ]
     for number in range(sources):
+        site = sites[number * len(sites) // sources]
         lines += [
             "[[sources]]",
             f'name = "s{number}"',
-            f'url = "{_source_url(base, number, html)}"',
+            f'url = "{_source_url(site, number, html)}"',
             f'type = "{kind}"',
             "",
         ]
@@ -115,7 +126,8 @@ def write_config(folder: Path, base: str, sources: int, workers: int, html: bool
 
 
 def _control(base: str, path: str) -> None:
-    with urllib.request.urlopen(base + path, timeout=10) as response:
+    """A control request to the loopback web (its first site, when `base` lists several)."""
+    with urllib.request.urlopen(base.split(",")[0] + path, timeout=10) as response:
         response.read()
 
 
@@ -258,7 +270,7 @@ def run_child(
             "--dir",
             folder,
             "--base",
-            web.base_url,
+            ",".join(web.base_urls),
             "--sources",
             str(sources),
             "--workers",
@@ -490,16 +502,19 @@ def province(sources: int, cycles: int, workers: int) -> dict:
     return summary
 
 
-def latency_sweep(sources: int, latency_ms: int, worker_counts: list[int], html: bool) -> list:
+def latency_sweep(
+    sources: int, latency_ms: int, worker_counts: list[int], html: bool, sites: int
+) -> list:
     """How many polls must be in flight to keep up a rate when every answer is late.
 
     The loopback answers at once, so the other figures say nothing about waiting: a real
     portal takes a few hundred ms, and a poll thread waits that long for each request. For
     each worker count: a fill (no latency), then a re-poll answered 304 and a cycle of new
-    entries, every answer `latency_ms` late.
+    entries, every answer `latency_ms` late. With `sites` > 1 the sources are spread over that
+    many sites, listed site by site, each site polite (2 requests at once, 0.5 s apart).
     """
     rows = []
-    with RunningWeb(bodies=web_bodies) as web:
+    with RunningWeb(bodies=web_bodies, sites=sites) as web:
         for workers in worker_counts:
             result = run_child(
                 "ours",
@@ -529,16 +544,22 @@ def latency_sweep(sources: int, latency_ms: int, worker_counts: list[int], html:
                     }
                 )
     kind = "html list" if html else "feed"
-    print(f"{sources} {kind} sources, every answer {latency_ms} ms late (the fill: at once)")
+    spread = f", over {sites} polite sites (2 at once, 0.5 s apart)" if sites > 1 else ""
+    print(f"{sources} {kind} sources{spread}, every answer {latency_ms} ms late (fill: at once)")
     print(" workers  phase    wall s  sources/s  requests/s  CPU ms/source  RSS MB  ceiling/s")
     for row in rows:
+        ceiling = row["workers"] * 1000 / latency_ms
+        if sites > 1:
+            ceiling = min(ceiling, 2.0 * sites)  # a request every 0.5 s at each site
         print(
             f"{row['workers']:>8}  {row['phase']:<6} {row['wall']:7.1f}"
             f"  {row['sources_per_s']:9.1f}  {row['requests_per_s']:10.1f}"
-            f"  {row['cpu_ms_per_source']:13.2f}  {row['rss_mb']:6.0f}"
-            f"  {row['workers'] * 1000 / latency_ms:9.1f}"
+            f"  {row['cpu_ms_per_source']:13.2f}  {row['rss_mb']:6.0f}  {ceiling:9.1f}"
         )
-    print("ceiling: workers / latency, the requests a second that many waiting threads allow")
+    print(
+        "ceiling: the requests a second that many waiting threads allow (workers / latency)"
+        + (", and the sites' politeness (2 a second each)" if sites > 1 else "")
+    )
     return rows
 
 
@@ -596,6 +617,9 @@ def main() -> int:
     )
     parser.add_argument("--worker-counts", default="4,16,64", help="with --latency")
     parser.add_argument(
+        "--sites", type=int, default=1, help="with --latency: sites to spread the sources over"
+    )
+    parser.add_argument(
         "--bodies",
         choices=BODIES,
         default="news",
@@ -633,7 +657,11 @@ def main() -> int:
         figures = {"scaling": scaling(sizes, args.runs, args.workers, phases)}
     elif args.latency:
         counts = [int(count) for count in args.worker_counts.split(",")]
-        figures = {"latency": latency_sweep(args.sources or 1000, args.latency, counts, args.html)}
+        figures = {
+            "latency": latency_sweep(
+                args.sources or 1000, args.latency, counts, args.html, args.sites
+            )
+        }
     elif args.html:
         figures = html_variant(args.sources or 1000, args.runs, args.workers)
     else:
