@@ -28,6 +28,7 @@ import ctypes
 import fcntl
 import json
 import logging
+import math
 import os
 import random
 import signal
@@ -190,7 +191,7 @@ class Daemon:
         self._publish_lock = threading.Lock()  # one publish at a time
         self._publisher = Debounced(self._publish, config.schedule.publish_delay)
         self._late_lock = threading.Lock()
-        self._late_warned_at: float | None = None  # time.monotonic() of the last warning
+        self._late_warned_at = -math.inf  # time.monotonic() of the last warning
 
     def state(self) -> SchedulerState:
         if self._stopping:
@@ -236,7 +237,7 @@ class Daemon:
         self.scheduler.start()
         self._publisher.start()
         self._publish()
-        for source, first in _in_turns(self._sources.values(), utc_now()):
+        for source, first in _in_turns(self._sources.values(), datetime.now(UTC)):
             # A failing source keeps its backoff (or Retry-After) across a restart; the
             # others are polled at once, as a restart is often meant to make them.
             state = states[source.name]
@@ -334,9 +335,7 @@ class Daemon:
             return
         now = time.monotonic()
         with self._late_lock:
-            if self._late_warned_at is not None and now - self._late_warned_at < (
-                _LATE_WARNING_EVERY
-            ):
+            if now - self._late_warned_at < _LATE_WARNING_EVERY:
                 return
             self._late_warned_at = now
         log.warning(
@@ -412,7 +411,7 @@ class Daemon:
             with suppress(JobLookupError):
                 self.scheduler.remove_job(name)
         rescheduled = [after[name] for name in sorted(added | changed)]
-        for source, first in _in_turns(rescheduled, utc_now()):
+        for source, first in _in_turns(rescheduled, datetime.now(UTC)):
             self._schedule(source.name, first)
         self._publish()
         log.info(
@@ -428,6 +427,9 @@ def _in_turns(
     sources: Iterable[SourceConfig], now: datetime
 ) -> Iterator[tuple[SourceConfig, datetime]]:
     """Each source with a start time from `now`, a millisecond apart in turns across sites.
+
+    `now` from the precise clock, not `utc_now()`: a start time up to a second early would
+    count as a second of waiting in the poll's measured lateness.
 
     The scheduler starts jobs due at one time in the order of their names, which keeps a
     portal's columns together: every worker would wait at that portal's politeness gate.
